@@ -1,0 +1,124 @@
+"""`deadline` command: print when a reply to a request is due (the legal clock).
+
+Options are taken as plain strings and validated here rather than with click types, so that
+every bad input produces exactly one "error: ..." line on stderr and exit status 2, never a
+multi-line usage block or a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import click
+
+from dsar.deadlines import (
+    JURISDICTIONS,
+    UK_REGIONS,
+    DeadlineError,
+    Pause,
+    compute_deadline,
+)
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class _BadInput(Exception):
+    """Raised while parsing; its message becomes the single stderr line."""
+
+
+def _parse_date(text: str, what: str) -> date:
+    # Strict YYYY-MM-DD: date.fromisoformat alone would also accept forms like 20250101.
+    text = text.strip()
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise _BadInput(f"{what}: {text!r} is not a valid date (expected YYYY-MM-DD)")
+
+
+def _parse_pause(text: str) -> Pause:
+    parts = text.split(":")
+    if len(parts) != 2:
+        raise _BadInput(f"--paused: {text!r} is not FROM:TO (e.g. 2026-03-02:2026-03-06)")
+    return Pause(_parse_date(parts[0], "--paused"), _parse_date(parts[1], "--paused"))
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(2)
+
+
+@click.command("deadline")
+@click.argument("received", metavar="RECEIVED")
+@click.option(
+    "--jurisdiction",
+    default="uk",
+    show_default=True,
+    help=f"Which law sets the clock: {' or '.join(JURISDICTIONS)}.",
+)
+@click.option(
+    "--region",
+    default=None,
+    help=f"Holiday calendar: {', '.join(UK_REGIONS)} (uk, default england) "
+    "or an EU/EEA ISO country code such as de (eu, required).",
+)
+@click.option("--id-received", default=None, metavar="DATE", help="Identity information received.")
+@click.option(
+    "--paused",
+    multiple=True,
+    metavar="FROM:TO",
+    help="Clarification asked FROM, answered TO (both inclusive). Repeatable.",
+)
+@click.option("--extended", is_flag=True, help="A two-month extension was notified in time.")
+@click.option(
+    "--extension-notified",
+    default=None,
+    metavar="DATE",
+    help="When the extension was notified (implies --extended; checked for lateness).",
+)
+@click.option("--explain", is_flag=True, help="Show how the date was reached, step by step.")
+def deadline_command(
+    received: str,
+    jurisdiction: str,
+    region: str | None,
+    id_received: str | None,
+    paused: tuple[str, ...],
+    extended: bool,
+    extension_notified: str | None,
+    explain: bool,
+) -> None:
+    """Print the date (YYYY-MM-DD) by which a reply to a request RECEIVED on that date is due."""
+    try:
+        jurisdiction = jurisdiction.strip().lower()
+        if region is None:
+            if jurisdiction == "eu":
+                raise _BadInput("--region is required for --jurisdiction eu (e.g. --region de)")
+            region = "england"
+        result = compute_deadline(
+            _parse_date(received, "RECEIVED"),
+            jurisdiction=jurisdiction,
+            region=region,
+            id_received=(
+                _parse_date(id_received, "--id-received") if id_received is not None else None
+            ),
+            pauses=tuple(_parse_pause(p) for p in paused),
+            extended=extended,
+            extension_notified=(
+                _parse_date(extension_notified, "--extension-notified")
+                if extension_notified is not None
+                else None
+            ),
+        )
+    except (_BadInput, DeadlineError) as exc:
+        _fail(str(exc))
+        return  # unreachable; keeps type checkers happy about `result`
+
+    click.echo(result.due.isoformat())
+    if explain:
+        for step in result.steps:
+            click.echo(step)
+    if result.extension_invalid and not explain:
+        # A late extension changes the answer a user expects, so say so even without --explain.
+        click.echo("warning: the extension was notified too late and is not valid", err=True)

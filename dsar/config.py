@@ -1,0 +1,47 @@
+"""Settings from DSAR_* environment variables, with defaults that work on a laptop."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_path: Path
+    database_url: str
+    secret_key: str
+    smtp_url: str
+    admin_token: str
+    base_url: str
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Generate a key once into instance/secret_key (mode 0600) so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    instance = Path(env.get("DSAR_INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+    database_url = env.get("DSAR_DATABASE_URL") or f"sqlite:///{instance / 'dsar.sqlite3'}"
+    return Settings(
+        instance_path=instance,
+        database_url=database_url,
+        secret_key=env.get("DSAR_SECRET_KEY") or _secret_key(instance),
+        smtp_url=env.get("DSAR_SMTP_URL", ""),
+        admin_token=env.get("DSAR_ADMIN_TOKEN", ""),
+        base_url=env.get("DSAR_BASE_URL", "http://127.0.0.1:5000"),
+    )

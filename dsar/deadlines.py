@@ -1,0 +1,357 @@
+"""The legal clock: when a reply to a data-subject request is due.
+
+Pure functions (no Flask, no database) so the web app, the CLI and the letters all compute
+the same date. The rules are those of LEGAL.md section 1 (UK GDPR Art 12(3)/12A and the ICO
+right-of-access guidance; EU GDPR Art 12(3) with Regulation 1182/71 Art 3).
+
+Every result carries ``steps``: plain-language sentences explaining how the date was reached.
+All sentences are built by ``_step`` from the ``_MESSAGES`` table so they can be translated in
+one place later.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+__all__ = [
+    "CLARIFICATION_PAUSE_FROM",
+    "EU_COUNTRIES",
+    "JURISDICTIONS",
+    "UK_REGIONS",
+    "Deadline",
+    "DeadlineError",
+    "Pause",
+    "add_months",
+    "compute_deadline",
+    "deemed_receipt",
+    "holiday_calendar",
+    "is_working_day",
+    "next_working_day_on_or_after",
+]
+
+JURISDICTIONS = ("uk", "eu")
+UK_REGIONS = ("england", "wales", "scotland", "northern-ireland")
+
+# Commencement of Art 12A(5) UK GDPR (Data (Use and Access) Act 2025): only requests received
+# on or after this date may have the clock paused for clarification.
+CLARIFICATION_PAUSE_FROM = date(2026, 2, 5)
+
+_UK_SUBDIVISIONS = {
+    "england": "ENG",
+    "wales": "WLS",
+    "scotland": "SCT",
+    "northern-ireland": "NIR",
+}
+
+# EU27 plus the EEA states that apply the GDPR (Iceland, Liechtenstein, Norway), lower-case ISO
+# 3166-1 alpha-2. Greece is "gr" in ISO; the EU's own "el" is accepted as an alias.
+EU_COUNTRIES = (
+    "at", "be", "bg", "cy", "cz", "de", "dk", "ee", "es", "fi", "fr", "gr", "hr", "hu", "ie",
+    "it", "lt", "lu", "lv", "mt", "nl", "pl", "pt", "ro", "se", "si", "sk",
+    "is", "li", "no",
+)  # fmt: skip
+_EU_ALIASES = {"el": "gr"}
+
+
+class DeadlineError(ValueError):
+    """Unknown jurisdiction/region or impossible input (e.g. a pause ending before it starts)."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A clarification pause: from the controller's request (start) to the answer (end),
+    both days inclusive."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: date  # the due date (the reply is in time until the end of that day)
+    start: date  # the date the clock (re)started
+    corresponding: date  # raw corresponding date of the applicable period, before pauses/rolling
+    steps: tuple[str, ...]  # plain-language explanation, one sentence per step
+    extended: bool  # a valid extension was applied
+    extension_invalid: bool  # an extension was notified too late: flagged, NOT applied
+    paused_days: int  # clarification days that moved the due date
+
+
+# --- explanation sentences: the single place where wording lives --------------------------
+
+_MESSAGES = {
+    "received": "received {day}",
+    "eu_receipt": "the day of receipt is not counted; the month ends on the same date next month",
+    "id_received": "identity information received {day}: the month starts again from that day",
+    "corresponding": "corresponding date {day}",
+    "corresponding_ext": "extended: corresponding date three months after the start is {day}",
+    "month_end": "{month} has no day {n}, so the last day of that month counts",
+    "holiday": "{day} is {name}",
+    "weekend": "{day} is a {weekday}",
+    "due": "due {day}",
+    "pause": "clarification from {start} to {end}: {n} day(s) do not count",
+    "pause_clipped": "clarification days before the clock started ({start}) do not count",
+    "pause_late": "clarification asked {start}, after the deadline {due}: it does not pause",
+    "pause_moved": "the date moves {n} day(s) later to {day}",
+    "pause_eu": "the clarification pause is a UK rule (Art 12A); it does not apply in the EU",
+    "pause_pre_duaa": (
+        "the request was received before {commencement}, so the clock is not paused "
+        "for clarification (pre-DUAA rules)"
+    ),
+    "one_month_due": "without an extension the reply would be due {day}",
+    "ext_assumed": "extension applied; no notification date given, assumed told in time",
+    "ext_valid": "extension notified {day}, within the first month: valid",
+    "ext_invalid": (
+        "extension notified {day}, after the first month ended {due}: not valid, "
+        "the one-month deadline stands"
+    ),
+}
+
+
+def _fmt(day: date) -> str:
+    """'Mon 25 Nov 2024' - unambiguous in any country, no leading zero on the day."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _step(key: str, **values: object) -> str:
+    """Build one explanation sentence; dates are formatted here so the wording stays uniform."""
+    shown = {k: _fmt(v) if isinstance(v, date) else v for k, v in values.items()}
+    return _MESSAGES[key].format(**shown)
+
+
+# --- calendars -----------------------------------------------------------------------------
+
+
+def holiday_calendar(jurisdiction: str, region: str) -> holidays.HolidayBase:
+    """Public/bank holidays of the controller's location.
+
+    uk: region is one of UK_REGIONS (England and Wales have separate calendars in ``holidays``
+    even though they mostly coincide). eu: region is a lower-case ISO country code of an EU/EEA
+    state. Raises DeadlineError for anything else.
+    """
+    j = (jurisdiction or "").strip().lower()
+    r = (region or "").strip().lower()
+    if j == "uk":
+        if r not in _UK_SUBDIVISIONS:
+            raise DeadlineError(
+                f"unknown UK region {region!r} (expected one of {', '.join(UK_REGIONS)})"
+            )
+        return _cached_calendar("GB", _UK_SUBDIVISIONS[r])
+    if j == "eu":
+        r = _EU_ALIASES.get(r, r)
+        if r not in EU_COUNTRIES:
+            raise DeadlineError(
+                f"unknown EU/EEA country {region!r} (expected a lower-case ISO code such as 'de')"
+            )
+        return _cached_calendar(r.upper(), None)
+    raise DeadlineError(
+        f"unknown jurisdiction {jurisdiction!r} (expected one of {', '.join(JURISDICTIONS)})"
+    )
+
+
+@lru_cache(maxsize=64)
+def _cached_calendar(country: str, subdiv: str | None) -> holidays.HolidayBase:
+    # Building a calendar is comparatively slow and the result only grows lazily by year,
+    # so one shared instance per location is enough.
+    return holidays.country_holidays(country, subdiv=subdiv)
+
+
+def is_working_day(day: date, calendar) -> bool:
+    """Not a Saturday, Sunday or holiday in ``calendar``."""
+    return day.weekday() < 5 and day not in calendar
+
+
+def next_working_day_on_or_after(day: date, calendar) -> date:
+    return _roll(day, calendar, None)
+
+
+def _roll(day: date, calendar, steps: list[str] | None) -> date:
+    """Move forward to a working day, recording why each skipped day does not count."""
+    while not is_working_day(day, calendar):
+        if steps is not None:
+            name = calendar.get(day)
+            if name:
+                steps.append(_step("holiday", day=day, name=name))
+            else:
+                steps.append(_step("weekend", day=day, weekday=f"{day:%A}"))
+        day = _next_day(day)
+    return day
+
+
+def _next_day(day: date) -> date:
+    try:
+        return day + timedelta(days=1)
+    except OverflowError:
+        raise DeadlineError("date out of range") from None
+
+
+def add_months(start: date, months: int) -> date:
+    """The corresponding date ``months`` later; the last day of the target month if that
+    month is too short (31 Jan + 1 -> 28 Feb, or 29 Feb in a leap year)."""
+    index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(index, 12)
+    if not date.min.year <= year <= date.max.year:
+        raise DeadlineError("date out of range")
+    last = _calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(start.day, last))
+
+
+# --- the clock ------------------------------------------------------------------------------
+
+
+def _apply_pauses(
+    due: date,
+    clock_start: date,
+    pauses: Sequence[Pause],
+    calendar,
+    steps: list[str],
+) -> tuple[date, int]:
+    """Move the (unrolled) due date later by the clarification days; return (date, days).
+
+    UNVERIFIED (LEGAL.md section 1): the exact day-counting of an Art 12A(5) pause. Implemented
+    as: every day from the clarification request to the answer, both inclusive, is added to the
+    due date. Overlapping pauses count each day once; days before the clock started do not
+    count (the clock was not running); a clarification asked after the deadline (as rolled to
+    a working day) cannot revive it. The caller rolls the result past weekends and holidays.
+    If the counting turns out to be different, change it here only.
+    """
+    merged: list[list[date]] = []
+    for pause in sorted(pauses, key=lambda p: (p.start, p.end)):
+        if merged and pause.start <= merged[-1][1] + timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], pause.end)
+        else:
+            merged.append([pause.start, pause.end])
+
+    total = 0
+    for start, end in merged:
+        current_due = _roll(due, calendar, None)
+        if start > current_due:
+            steps.append(_step("pause_late", start=start, due=current_due))
+            continue
+        days = (end - max(start, clock_start)).days + 1
+        steps.append(_step("pause", start=start, end=end, n=max(days, 0)))
+        if start < clock_start:
+            steps.append(_step("pause_clipped", start=clock_start))
+        if days <= 0:
+            continue
+        due += timedelta(days=days)
+        total += days
+        steps.append(_step("pause_moved", n=days, day=due))
+    return due, total
+
+
+def _period_end(
+    start: date,
+    months: int,
+    pauses: Sequence[Pause],
+    pauses_apply: bool,
+    calendar,
+    steps: list[str],
+) -> tuple[date, date, int]:
+    """Corresponding date, then pauses, then roll: (due, corresponding, paused_days)."""
+    corresponding = add_months(start, months)
+    steps.append(_step("corresponding" if months == 1 else "corresponding_ext", day=corresponding))
+    if corresponding.day != start.day:
+        steps.append(_step("month_end", month=f"{corresponding:%B %Y}", n=start.day))
+    paused_days = 0
+    moved = corresponding
+    if pauses_apply and pauses:
+        moved, paused_days = _apply_pauses(corresponding, start, pauses, calendar, steps)
+    due = _roll(moved, calendar, steps)
+    return due, corresponding, paused_days
+
+
+def compute_deadline(
+    received: date,
+    *,
+    jurisdiction: str = "uk",
+    region: str = "england",
+    id_received: date | None = None,
+    pauses: Sequence[Pause] = (),
+    extended: bool = False,
+    extension_notified: date | None = None,
+) -> Deadline:
+    """When the reply to a request received on ``received`` is due.
+
+    - ``id_received``: identity (or authority/fee) received later restarts the month from then.
+    - ``pauses``: clarification pauses; UK only, and only for requests received on or after
+      CLARIFICATION_PAUSE_FROM. Otherwise they are ignored and a step says why.
+    - ``extended``/``extension_notified``: a two-month extension (three months from the start).
+      It is valid if notified on or before the one-month due date. Giving
+      ``extension_notified`` implies ``extended``. ``extended=True`` without a notification
+      date is assumed to have been notified in time (the CLI's bare ``--extended`` flag).
+      A late extension is flagged (``extension_invalid``) and the one-month date stands.
+    """
+    calendar = holiday_calendar(jurisdiction, region)
+    is_uk = jurisdiction.strip().lower() == "uk"
+    if id_received is not None and id_received < received:
+        raise DeadlineError("identity information cannot arrive before the request")
+    for pause in pauses:
+        if pause.end < pause.start:
+            raise DeadlineError(f"pause ends ({pause.end}) before it starts ({pause.start})")
+        if pause.start < received:
+            raise DeadlineError(f"pause starts ({pause.start}) before the request was received")
+    if extension_notified is not None and extension_notified < received:
+        raise DeadlineError("an extension cannot be notified before the request was received")
+
+    steps = [_step("received", day=received)]
+    if not is_uk:
+        steps.append(_step("eu_receipt"))
+    start = received
+    if id_received is not None and id_received > received:
+        start = id_received
+        steps.append(_step("id_received", day=id_received))
+
+    pauses = tuple(pauses)
+    pauses_apply = is_uk and received >= CLARIFICATION_PAUSE_FROM
+    if pauses and not is_uk:
+        steps.append(_step("pause_eu"))
+    elif pauses and not pauses_apply:
+        steps.append(_step("pause_pre_duaa", commencement=CLARIFICATION_PAUSE_FROM))
+
+    one_month_steps: list[str] = []
+    due, corresponding, paused = _period_end(
+        start, 1, pauses, pauses_apply, calendar, one_month_steps
+    )
+    extended = extended or extension_notified is not None
+    valid = extended and (extension_notified is None or extension_notified <= due)
+    invalid = extended and not valid
+
+    if valid:
+        steps.append(_step("one_month_due", day=due))
+        if extension_notified is None:
+            steps.append(_step("ext_assumed"))
+        else:
+            steps.append(_step("ext_valid", day=extension_notified))
+        due, corresponding, paused = _period_end(start, 3, pauses, pauses_apply, calendar, steps)
+    else:
+        steps.extend(one_month_steps)
+        if invalid:
+            steps.append(_step("ext_invalid", day=extension_notified, due=due))
+    steps.append(_step("due", day=due))
+    return Deadline(
+        due=due,
+        start=start,
+        corresponding=corresponding,
+        steps=tuple(steps),
+        extended=valid,
+        extension_invalid=invalid,
+        paused_days=paused,
+    )
+
+
+def deemed_receipt(posted: date, *, jurisdiction: str = "uk", region: str = "england") -> date:
+    """A letter sent first-class is deemed received on the second working day after posting."""
+    calendar = holiday_calendar(jurisdiction, region)
+    day, counted = posted, 0
+    while counted < 2:
+        day = _next_day(day)
+        if is_working_day(day, calendar):
+            counted += 1
+    return day

@@ -1,0 +1,143 @@
+"""Turn plain mappings (a person file, a stored request, a directory record) into the
+values compose() takes, with one clear error message for anything malformed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dsar.directory.schema import EMAIL_RE, OrgRecord
+from dsar.letters.compose import Person, Recipient
+
+MAX_FIELD = 2000  # characters in one line of a name or address
+MAX_TEXT = 20000  # characters in free text (reasons, corrections)
+
+
+class InputError(ValueError):
+    """Malformed person or recipient data; the message says which field and why."""
+
+
+def _line(value, field: str, *, required: bool = False, limit: int = MAX_FIELD) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InputError(f"{field}: expected text")
+    value = value.strip()
+    if required and not value:
+        raise InputError(f"{field}: missing")
+    if len(value) > limit:
+        raise InputError(f"{field}: longer than {limit} characters")
+    return value
+
+
+def _lines(value, field: str, *, required: bool = False) -> tuple[str, ...]:
+    if value is None:
+        value = []
+    if isinstance(value, str):
+        value = value.splitlines()
+    if not isinstance(value, list):
+        raise InputError(f"{field}: expected a list of lines")
+    lines = tuple(x for x in (_line(v, field) for v in value) if x)
+    if required and not lines:
+        raise InputError(f"{field}: missing")
+    if len(lines) > 12:
+        raise InputError(f"{field}: more than 12 lines")
+    return lines
+
+
+def parse_person(data) -> Person:
+    """A person file / stored person: name, address (lines), email, date_of_birth,
+    previous_addresses (list of line lists), customer_numbers (label → number)."""
+    if not isinstance(data, dict):
+        raise InputError("person: expected a JSON object")
+    known = {"name", "address", "email", "date_of_birth", "previous_addresses",
+             "customer_numbers", "reasons", "corrections", "decision"}
+    unknown = set(data) - known
+    if unknown:
+        raise InputError(f"person: unknown field(s) {', '.join(sorted(unknown))}")
+    email = _line(data.get("email"), "email")
+    if email and not EMAIL_RE.match(email):
+        raise InputError(f"email: {email!r} is not an email address")
+    dob = data.get("date_of_birth") or None
+    if dob is not None:
+        try:
+            dob = date.fromisoformat(str(dob))
+        except ValueError:
+            raise InputError("date_of_birth: expected YYYY-MM-DD") from None
+    previous = data.get("previous_addresses") or []
+    if not isinstance(previous, list):
+        raise InputError("previous_addresses: expected a list of addresses")
+    numbers = data.get("customer_numbers") or {}
+    if not isinstance(numbers, dict):
+        raise InputError("customer_numbers: expected an object of label → number")
+    return Person(
+        name=_line(data.get("name"), "name", required=True),
+        address=_lines(data.get("address"), "address", required=True),
+        email=email,
+        date_of_birth=dob,
+        previous_addresses=tuple(
+            a for a in (_lines(x, "previous_addresses") for x in previous) if a
+        ),
+        customer_numbers=tuple(
+            (_line(k, "customer_numbers"), _line(str(v), "customer_numbers"))
+            for k, v in numbers.items()
+        ),
+    )
+
+
+def person_to_dict(person: Person) -> dict:
+    return {
+        "name": person.name,
+        "address": list(person.address),
+        "email": person.email,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+        "previous_addresses": [list(a) for a in person.previous_addresses],
+        "customer_numbers": dict(person.customer_numbers),
+    }
+
+
+def free_text(value, field: str) -> str:
+    return _line(value, field, limit=MAX_TEXT)
+
+
+def corrections_list(value) -> tuple[str, ...]:
+    """Corrections as a list of strings, or one text with a correction per line."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = value.splitlines()
+    if not isinstance(value, list):
+        raise InputError("corrections: expected a list or text")
+    return tuple(x for x in (_line(v, "corrections", limit=MAX_TEXT) for v in value) if x)
+
+
+def recipient_from_record(record: OrgRecord) -> Recipient:
+    return Recipient(
+        name=record.name,
+        address=record.address,
+        email=record.email,
+        categories=record.categories,
+        country=record.country,
+        holiday_region=record.holiday_region,
+    )
+
+
+def recipient_to_dict(recipient: Recipient) -> dict:
+    return {
+        "name": recipient.name,
+        "address": list(recipient.address),
+        "email": recipient.email,
+        "categories": list(recipient.categories),
+        "country": recipient.country,
+        "holiday_region": recipient.holiday_region,
+    }
+
+
+def recipient_from_dict(data: dict) -> Recipient:
+    return Recipient(
+        name=data["name"],
+        address=tuple(data.get("address") or ()),
+        email=data.get("email") or "",
+        categories=tuple(data.get("categories") or ()),
+        country=data.get("country") or "gb",
+        holiday_region=data.get("holiday_region") or "england",
+    )

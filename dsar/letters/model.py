@@ -1,0 +1,63 @@
+"""The Letter: one immutable, already-localised structure that every renderer reads.
+
+Nothing here knows about HTML, PDF or DOCX; the renderers in this package turn a Letter
+into those formats. All text in a Letter is final text (translated, user values inserted);
+renderers must escape it for their format, never interpret it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+BlockKind = Literal["paragraph", "heading", "numbered", "bullets", "quote"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One body block. ``text`` for paragraph/heading/quote, ``items`` for the lists.
+
+    A list may carry an introductory ``text`` and each item may carry a ``label``
+    (e.g. "(a)") so a reply can be checked item by item.
+    """
+
+    kind: BlockKind
+    text: str = ""
+    items: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    address: tuple[str, ...] = ()
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Letter:
+    kind: str
+    locale: str
+    jurisdiction: str
+    reference: str
+    sender: Party
+    recipient: Party
+    date: date
+    date_text: str  # the date as written in the letter's locale
+    place_date: str  # e.g. "Cardiff, 26 November 2026" or just the date
+    subject: str
+    salutation: str
+    blocks: tuple[Block, ...]
+    closing: str
+    signature: str
+    enclosures: tuple[str, ...] = ()
+    enclosures_heading: str = ""
+    reference_label: str = "Reference"
+    page_label: str = "Page {page} of {pages}"  # translated, with {page} and {pages}
+    due_date: date | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # misc translated labels for renderers
+
+    @property
+    def filename_stem(self) -> str:
+        return f"{self.reference}-{self.kind}".replace("/", "-")

@@ -1,0 +1,296 @@
+"""Letter → print-ready A4 PDF with WeasyPrint.
+
+Safety (DESIGN.md, "PDF safety"): HTML comes from one template with autoescape on, fed
+only cleaned plain strings; WeasyPrint gets ``AssetFetcher``, which serves files from
+``assets/`` for the ``dsar-asset:`` scheme and refuses every other URL; there is no
+base URL, so nothing relative can resolve to the filesystem.
+
+Speed: the stylesheet, its fonts (a FontConfiguration) and the fetcher are built once per
+process and shared. Many letters are laid out as ONE HTML document — one ``<section>`` and
+one CSS page group per letter — so fonts are loaded, shaped and subset once. The per-letter
+"Page X of Y" is pure CSS (see letter.css and letter.html): the page counter restarts on
+the first page of each group, Y is ``target-counter()`` of an element at the end of the
+letter, and a one-page letter shows no page number. So a bulk run is a single layout pass.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote
+
+from .model import Block, Letter, Party
+from .text import clean_text, list_markers, one_line
+
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+ASSET_SCHEME = "dsar-asset"
+# Letters per WeasyPrint document in the bulk path: bounds memory (every laid-out page
+# stays in memory until the PDF is written) while keeping most of the sharing.
+CHUNK_SIZE = 100
+
+
+class RenderError(RuntimeError):
+    """The PDF could not be produced (e.g. the stylesheet asked for a refused URL)."""
+
+
+class RefusedURL(ValueError):
+    """AssetFetcher refuses this URL."""
+
+
+def _asset_path(url: str) -> Path:
+    """Map ``dsar-asset:fonts/x.ttf`` to a file inside ASSETS_DIR, or raise RefusedURL."""
+    scheme, sep, rest = url.partition(":")
+    if not sep or scheme.lower() != ASSET_SCHEME:
+        raise RefusedURL(f"refused URL (only {ASSET_SCHEME}: is served): {url[:200]!r}")
+    rest = unquote(rest.split("?", 1)[0].split("#", 1)[0])
+    parts = PurePosixPath(rest).parts
+    if (not rest or rest.startswith(("/", "\\")) or "\\" in rest or "\x00" in rest
+            or ":" in rest or any(p in ("..", ".") for p in parts)):
+        raise RefusedURL(f"refused asset path: {url[:200]!r}")
+    root = ASSETS_DIR.resolve()
+    path = (root / rest).resolve()
+    # resolve() follows symlinks, so a link pointing out of assets/ is refused too.
+    if not path.is_relative_to(root) or not path.is_file():
+        raise RefusedURL(f"no such asset: {url[:200]!r}")
+    return path
+
+
+def _fetcher_class():
+    # Imported lazily: importing dsar.letters must not import WeasyPrint.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetFetcher(URLFetcher):
+        """Serves bundled assets; refuses file:, http(s):, data:, relative URLs, all else.
+
+        ``fail_on_errors=True``: a refused URL stops the render (WeasyPrint raises
+        FatalURLFetchingError) instead of silently producing a letter without its font.
+        Nothing in ``fetch`` ever reaches urllib's opener.
+        """
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=(ASSET_SCHEME,), fail_on_errors=True)
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            path = _asset_path(str(url))
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if path.suffix == ".ttf":
+                mime = "font/ttf"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+
+        def open(self, url: Any, data: Any = None, timeout: Any = None) -> URLFetcherResponse:
+            return self.fetch(getattr(url, "full_url", url))
+
+    return AssetFetcher
+
+
+def asset_fetcher():
+    """A new AssetFetcher instance (tests call it directly)."""
+    return _fetcher_class()()
+
+
+@dataclass
+class _Toolkit:
+    font_config: Any
+    stylesheet: Any
+    fetcher: Any
+    template: Any
+
+
+_lock = threading.RLock()
+_toolkit_cache: _Toolkit | None = None
+
+
+def _toolkit() -> _Toolkit:
+    """The shared FontConfiguration + parsed CSS + fetcher + template, built once.
+
+    The CSS must be parsed with the FontConfiguration it will render with: @font-face
+    rules register the fonts in it while the stylesheet is parsed.
+    """
+    global _toolkit_cache
+    with _lock:
+        if _toolkit_cache is None:
+            from jinja2 import FileSystemLoader, StrictUndefined
+            from jinja2.sandbox import ImmutableSandboxedEnvironment
+            from weasyprint import CSS
+            from weasyprint.text.fonts import FontConfiguration
+
+            fetcher = asset_fetcher()
+            font_config = FontConfiguration()
+            css = CSS(string=(ASSETS_DIR / "letter.css").read_text("utf-8"),
+                      base_url=None, url_fetcher=fetcher, font_config=font_config)
+            env = ImmutableSandboxedEnvironment(
+                loader=FileSystemLoader(ASSETS_DIR), autoescape=True,
+                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+            _toolkit_cache = _Toolkit(font_config, css, fetcher, env.get_template("letter.html"))
+        return _toolkit_cache
+
+
+_PLACEHOLDER = re.compile(r"\{(pages|page)\}")
+
+
+def page_tokens(label: str) -> list[tuple[str, str]]:
+    """Split "Page {page} of {pages}" into [("text","Page "),("page",""),…]."""
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(label):
+        if m.start() > pos:
+            tokens.append(("text", label[pos:m.start()]))
+        tokens.append((m.group(1), ""))
+        pos = m.end()
+    if pos < len(label):
+        tokens.append(("text", label[pos:]))
+    return tokens
+
+
+def _party(party: Party) -> dict[str, Any]:
+    return {"name": clean_text(party.name),
+            "address": [clean_text(a) for a in party.address if clean_text(a).strip()],
+            "email": one_line(party.email)}
+
+
+def _block(block: Block) -> dict[str, Any]:
+    items = [clean_text(i) for i in block.items]
+    return {"kind": block.kind, "text": clean_text(block.text),
+            "items": list(zip(list_markers(block, "•"), items, strict=True))}
+
+
+def _letter_context(letter: Letter, n: int) -> dict[str, Any]:
+    """The template's only input: plain, cleaned strings (never the Letter itself)."""
+    return {
+        "n": n,
+        "locale": one_line(letter.locale).replace("_", "-") or "en",
+        "reference_line": one_line(f"{letter.reference_label}: {letter.reference}"),
+        "page_tokens": page_tokens(one_line(letter.page_label)),
+        "sender": _party(letter.sender),
+        "recipient": _party(letter.recipient),
+        "place_date": clean_text(letter.place_date or letter.date_text),
+        "subject": clean_text(letter.subject),
+        "salutation": clean_text(letter.salutation),
+        "blocks": [_block(b) for b in letter.blocks],
+        "closing": clean_text(letter.closing),
+        "signature": clean_text(letter.signature),
+        "enclosures": [clean_text(e) for e in letter.enclosures],
+        "enclosures_heading": clean_text(letter.enclosures_heading),
+    }
+
+
+def letter_title(letter: Letter) -> str:
+    return one_line(f"{letter.subject} – {letter.reference}")
+
+
+def build_html(letters: Sequence[Letter], start: int = 0) -> str:
+    """One HTML document for ``letters``; section ids are numbered from ``start``."""
+    contexts = [_letter_context(letter, start + i) for i, letter in enumerate(letters)]
+    first = letters[0]
+    title = letter_title(first) if len(letters) == 1 else f"{len(letters)} letters"
+    return _toolkit().template.render(
+        letters=contexts, lang=contexts[0]["locale"], title=title,
+        author=one_line(first.sender.name) if len(letters) == 1 else "")
+
+
+def _render_document(letters: Sequence[Letter], start: int = 0):
+    """Lay out ``letters`` as one WeasyPrint Document (caller holds ``_lock``)."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    kit = _toolkit()
+    html = HTML(string=build_html(letters, start), base_url=None, url_fetcher=kit.fetcher)
+    try:
+        return html.render(stylesheets=[kit.stylesheet], font_config=kit.font_config,
+                           optimize_images=False)
+    except FatalURLFetchingError as exc:  # a BaseException: turn it into a normal error
+        raise RenderError(f"PDF rendering refused a resource: {exc}") from exc
+
+
+def letter_page_ranges(document, count: int, start: int = 0) -> list[range]:
+    """Which pages of ``document`` belong to each of its ``count`` letters.
+
+    Each letter's section id (``letter-<n>``) is an anchor on its first page.
+    """
+    firsts = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith("letter-"):
+                firsts.setdefault(int(anchor[7:]) - start, index)
+    bounds = [firsts[i] for i in range(count)] + [len(document.pages)]
+    return [range(bounds[i], bounds[i + 1]) for i in range(count)]
+
+
+def _write(document) -> bytes:
+    from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        return document.write_pdf(optimize_images=False)
+    except FatalURLFetchingError as exc:
+        raise RenderError(f"PDF rendering refused a resource: {exc}") from exc
+
+
+def _concat(pdfs: list[bytes]) -> bytes:
+    """Join chunk PDFs into one (only used when a bulk run spans several chunks)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(io.BytesIO(pdf))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render_pdf(letters: Letter | Sequence[Letter], *, combined: bool = True,
+               chunk_size: int = CHUNK_SIZE) -> bytes | list[bytes]:
+    """One Letter → PDF bytes. Several → one combined PDF, or a list (``combined=False``).
+
+    Every letter starts on a new page and numbers its own pages ("Page 1 of 2").
+    """
+    if isinstance(letters, Letter):
+        return _render_combined([letters], 1)
+    letters = list(letters)
+    if not letters:
+        raise ValueError("render_pdf needs at least one letter")
+    if combined:
+        return _render_combined(letters, chunk_size)
+    out: list[bytes] = []
+    with _lock:
+        for start in range(0, len(letters), chunk_size):
+            chunk = letters[start:start + chunk_size]
+            document = _render_document(chunk, start)
+            for letter, pages in zip(chunk, letter_page_ranges(document, len(chunk), start),
+                                     strict=True):
+                copy = document.copy([document.pages[i] for i in pages])
+                copy.metadata = _metadata_for(document.metadata, letter)
+                out.append(_write(copy))
+    return out
+
+
+def _metadata_for(metadata, letter: Letter):
+    import copy
+
+    meta = copy.copy(metadata)
+    meta.title = letter_title(letter)
+    meta.authors = [one_line(letter.sender.name)]
+    return meta
+
+
+def _render_combined(letters: list[Letter], chunk_size: int) -> bytes:
+    pdfs = []
+    with _lock:
+        for start in range(0, len(letters), chunk_size):
+            pdfs.append(_write(_render_document(letters[start:start + chunk_size], start)))
+    return pdfs[0] if len(pdfs) == 1 else _concat(pdfs)
+
+
+def write_pdf(letter: Letter, path: str | Path) -> Path:
+    """Render one letter to ``path`` (written whole, then renamed into place)."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(render_pdf(letter))
+    tmp.replace(path)
+    return path

@@ -1,0 +1,123 @@
+"""Plain-text rendering of a Letter, and the text hygiene every renderer shares.
+
+``render_text`` is what a person pastes into an organisation's web form or sends as an
+email body, so it is plain UTF-8, wrapped at 78 columns (RFC 5322's recommended line
+length) with hanging indents for list items.
+
+``clean_text`` is applied by *every* renderer to every string taken from a Letter:
+control characters are invisible, break XML (DOCX, HTML) and can smuggle terminal escape
+sequences, so they are removed once, here, in one way.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from .model import Block, Letter, Party
+
+WIDTH = 78
+
+# C0 controls except TAB (\x09) and LF (\x0a), DEL, and the C1 controls. CR is handled
+# separately (normalised to LF) before this runs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates cannot be encoded as UTF-8 and are illegal in XML.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(s: object) -> str:
+    """Return ``s`` as a str without C0/C1 control characters (keeps ``\\n`` and ``\\t``).
+
+    ``\\r\\n`` and lone ``\\r`` become ``\\n`` so line structure survives.
+    """
+    if s is None:
+        return ""
+    text = str(s).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def one_line(s: object) -> str:
+    """``clean_text`` folded to a single line (for headers, subjects, names)."""
+    return " ".join(clean_text(s).split())
+
+
+def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
+    """Wrap each paragraph line of ``text``; ``first``/``rest`` are the indents."""
+    out: list[str] = []
+    for i, line in enumerate(clean_text(text).split("\n")):
+        if not line.strip():
+            out.append("")
+            continue
+        out.extend(
+            textwrap.wrap(
+                line,
+                WIDTH,
+                initial_indent=first if i == 0 else rest,
+                subsequent_indent=rest,
+                # Long URLs and reference numbers must stay intact when possible, but a
+                # 10,000-character "word" still has to be broken somewhere.
+                break_on_hyphens=False,
+            )
+            or [first.rstrip()]
+        )
+    return out
+
+
+def list_markers(block: Block, bullet: str = "-") -> list[str]:
+    """The marker for each list item: its label, ``1.``/``2.`` or ``bullet``."""
+    if block.kind == "bullets":
+        return [bullet] * len(block.items)
+    markers = []
+    for i, _item in enumerate(block.items):
+        label = one_line(block.labels[i]) if i < len(block.labels) else ""
+        markers.append(label or f"{i + 1}.")
+    return markers
+
+
+def _block_lines(block: Block) -> list[str]:
+    lines: list[str] = []
+    if block.kind in ("numbered", "bullets"):
+        if block.text:
+            lines.extend(_wrap(block.text))
+        markers = list_markers(block)
+        width = max((len(m) for m in markers), default=1) + 1
+        for marker, item in zip(markers, block.items, strict=False):
+            lines.extend(_wrap(item, marker.ljust(width), " " * width))
+    elif block.kind == "heading":
+        title = one_line(block.text)
+        lines.extend(_wrap(title))
+        lines.append("-" * min(len(title), WIDTH))
+    elif block.kind == "quote":
+        lines.extend(_wrap(block.text, "    ", "    "))
+    else:
+        lines.extend(_wrap(block.text))
+    return lines
+
+
+def _party_lines(party: Party) -> list[str]:
+    lines = [one_line(party.name)] + [one_line(a) for a in party.address]
+    if party.email:
+        lines.append(one_line(party.email))
+    return [line for line in lines if line]
+
+
+def render_text(letter: Letter) -> str:
+    """The letter as plain text, ending with a single newline."""
+    parts: list[list[str]] = [
+        # No recipient block: this text goes into the recipient's own web form or mailbox.
+        _party_lines(letter.sender),
+        _wrap(letter.place_date or letter.date_text),
+        _wrap(f"{letter.reference_label}: {letter.reference}"),
+        _wrap(letter.subject),
+        _wrap(letter.salutation),
+    ]
+    parts.extend(_block_lines(block) for block in letter.blocks)
+    parts.append(_wrap(letter.closing) + [""] + _wrap(letter.signature))
+    if letter.enclosures:
+        enclosures = _wrap(letter.enclosures_heading) if letter.enclosures_heading else []
+        for item in letter.enclosures:
+            enclosures.extend(_wrap(item, "- ", "  "))
+        parts.append(enclosures)
+    paragraphs = ["\n".join(lines).rstrip() for lines in parts if lines]
+    return "\n\n".join(p for p in paragraphs if p) + "\n"

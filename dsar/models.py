@@ -1,0 +1,8 @@
+"""Every table, imported in one place so Alembic and create_all() see the same metadata."""
+
+from dsar.db import Base
+from dsar.directory.models import Organisation
+from dsar.requests.models import DataRequest, Event, Workspace
+from dsar.wizard.models import WizardDraft
+
+__all__ = ["Base", "Organisation", "Workspace", "DataRequest", "Event", "WizardDraft"]

@@ -1,0 +1,76 @@
+"""Workspaces, requests and their append-only events.
+
+Status and deadlines are never stored: they are derived from the events by pure functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dsar.db import Base
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Workspace(Base):
+    """Who owns requests: a private citizen (secret link), an agency or a campaign."""
+
+    __tablename__ = "workspace"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True, default=new_public_id)
+    kind: Mapped[str] = mapped_column(String(20), default="private")
+    # Only a hash of the secret link's token is stored: a database leak reveals no links.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    requests: Mapped[list[DataRequest]] = relationship(back_populates="workspace")
+
+
+class DataRequest(Base):
+    __tablename__ = "request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True, default=new_public_id)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    right: Mapped[str] = mapped_column(String(40))
+    jurisdiction: Mapped[str] = mapped_column(String(4))
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    org_slug: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    # The recipient as written in the letter (a snapshot: the directory may change later).
+    recipient: Mapped[dict] = mapped_column(JSON)
+    person: Mapped[dict] = mapped_column(JSON)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    workspace: Mapped[Workspace] = relationship(back_populates="requests")
+    events: Mapped[list[Event]] = relationship(
+        back_populates="request", order_by="Event.occurred_on, Event.id"
+    )
+
+
+class Event(Base):
+    """Append-only: rows are inserted, never updated in place (corrections are new events)."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    request: Mapped[DataRequest] = relationship(back_populates="events")

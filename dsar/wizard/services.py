@@ -1,0 +1,297 @@
+"""The citizen wizard's logic: drafts, validation of each step, and turning a finished draft
+into stored requests. Takes a session and plain values; knows nothing of Flask requests."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dsar.directory.schema import EMAIL_RE, OrgRecord
+from dsar.directory.services import get_organisation
+from dsar.letters.compose import Recipient, available_locales
+from dsar.letters.inputs import (
+    MAX_FIELD,
+    MAX_TEXT,
+    recipient_from_record,
+    recipient_to_dict,
+)
+from dsar.requests.models import DataRequest, Workspace, hash_token
+from dsar.requests.services import create_request, create_workspace
+from dsar.rights import (
+    ERASURE_GROUNDS,
+    RESTRICTION_GROUNDS,
+    RIGHTS,
+    get_right,
+    jurisdiction_for_country,
+    needs_identifiers,
+)
+from dsar.wizard.models import WizardDraft
+
+MAX_ORGS = 20
+
+
+@dataclass
+class StepResult:
+    """Cleaned values and errors (field name → message) of one submitted step."""
+
+    values: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# ---------------------------------------------------------------- drafts
+
+def load_draft(session: Session, token: str | None) -> tuple[WizardDraft, str]:
+    if token:
+        draft = session.scalar(select(WizardDraft).where(WizardDraft.token_hash == hash_token(token)))
+        if draft is not None:
+            return draft, token
+    token = secrets.token_urlsafe(24)
+    draft = WizardDraft(token_hash=hash_token(token), data={})
+    session.add(draft)
+    session.flush()
+    return draft, token
+
+
+def update_draft(draft: WizardDraft, **changes) -> None:
+    # Assign a new dict: SQLAlchemy does not see in-place changes to a JSON column.
+    draft.data = {**(draft.data or {}), **changes}
+
+
+# ---------------------------------------------------------------- organisations
+
+@dataclass(frozen=True)
+class ChosenOrg:
+    key: str  # slug, or "custom-N" for one the person typed
+    record: OrgRecord | None
+    recipient: Recipient
+
+
+def chosen_orgs(session: Session, data: dict) -> list[ChosenOrg]:
+    chosen = []
+    for slug in data.get("orgs", []):
+        record = get_organisation(session, slug)
+        if record is not None:
+            chosen.append(ChosenOrg(slug, record, recipient_from_record(record)))
+    for i, custom in enumerate(data.get("custom_orgs", [])):
+        recipient = Recipient(
+            name=custom["name"], address=tuple(custom["address"]), email=custom.get("email", ""),
+            country=custom.get("country", "gb"),
+        )
+        chosen.append(ChosenOrg(f"custom-{i}", None, recipient))
+    return chosen
+
+
+def _text(form, name: str, limit: int = MAX_FIELD) -> str:
+    return (form.get(name) or "").replace("\r\n", "\n").strip()[: limit + 1]
+
+
+def _check_length(result: StepResult, name: str, limit: int) -> None:
+    if len(result.values.get(name, "")) > limit:
+        result.errors[name] = _l("Must be %(n)s characters or fewer", n=limit)
+
+
+def validate_custom_org(form) -> StepResult:
+    result = StepResult()
+    result.values = {
+        "name": _text(form, "name"),
+        "address": _text(form, "address", MAX_TEXT),
+        "email": _text(form, "email"),
+        "country": _text(form, "country").lower() or "gb",
+    }
+    if not result.values["name"]:
+        result.errors["name"] = _l("Enter the organisation's name")
+    _check_length(result, "name", 300)
+    if not result.values["address"]:
+        result.errors["address"] = _l("Enter the organisation's postal address")
+    elif len(result.values["address"].splitlines()) > 10:
+        result.errors["address"] = _l("Enter the address in 10 lines or fewer")
+    if result.values["email"] and not EMAIL_RE.match(result.values["email"]):
+        result.errors["email"] = _l("Enter an email address in the correct format, like name@example.com")
+    if not re.fullmatch(r"[a-z]{2}", result.values["country"]):
+        result.errors["country"] = _l("Choose the country the organisation is in")
+    return result
+
+
+def custom_org_value(values: dict) -> dict:
+    return {
+        "name": values["name"],
+        "address": [x.strip() for x in values["address"].splitlines() if x.strip()],
+        "email": values["email"],
+        "country": values["country"],
+    }
+
+
+# ---------------------------------------------------------------- the request
+
+def validate_right(form) -> StepResult:
+    right = form.get("right", "")
+    if right not in RIGHTS:
+        return StepResult({"right": ""}, {"right": _l("Choose what you want the organisation to do")})
+    return StepResult({"right": right})
+
+
+def validate_details(form) -> StepResult:
+    result = StepResult()
+    result.values = {
+        "name": _text(form, "name"),
+        "address": _text(form, "address", MAX_TEXT),
+        "email": _text(form, "email"),
+    }
+    if not result.values["name"]:
+        result.errors["name"] = _l("Enter your full name")
+    _check_length(result, "name", 300)
+    if not result.values["address"]:
+        result.errors["address"] = _l("Enter your postal address")
+    elif len(result.values["address"].splitlines()) > 10:
+        result.errors["address"] = _l("Enter your address in 10 lines or fewer")
+    if result.values["email"] and not EMAIL_RE.match(result.values["email"]):
+        result.errors["email"] = _l("Enter an email address in the correct format, like name@example.com")
+    return result
+
+
+def needs_identifier_step(session: Session, data: dict) -> bool:
+    if not data.get("right"):
+        return False
+    right = get_right(data["right"])
+    return any(
+        needs_identifiers(right, org.record.categories if org.record else ())
+        for org in chosen_orgs(session, data)
+    )
+
+
+def validate_identifiers(form) -> StepResult:
+    result = StepResult()
+    day, month, year = (_text(form, f"dob-{p}") for p in ("day", "month", "year"))
+    result.values = {
+        "dob-day": day, "dob-month": month, "dob-year": year,
+        "previous_addresses": _text(form, "previous_addresses", MAX_TEXT),
+        "customer_numbers": _text(form, "customer_numbers", MAX_TEXT),
+    }
+    if day or month or year:
+        try:
+            dob = date(int(year), int(month), int(day))
+            if dob >= date.today() or dob.year < 1900:
+                raise ValueError
+            result.values["date_of_birth"] = dob.isoformat()
+        except ValueError:
+            result.errors["dob-day"] = _l("Date of birth must be a real date in the past, like 27 3 1980")
+    for line in result.values["customer_numbers"].splitlines():
+        if line.strip() and ":" not in line:
+            result.errors["customer_numbers"] = _l(
+                "Write each number as a label, a colon and the number, like Account: 12345"
+            )
+            break
+    return result
+
+
+def needs_more_step(data: dict) -> bool:
+    if not data.get("right"):
+        return False
+    right = get_right(data["right"])
+    return bool(right.needs or right.optional)
+
+
+def validate_more(form, right_key: str) -> StepResult:
+    right = get_right(right_key)
+    result = StepResult()
+    for name in ("reasons", "corrections", "decision"):
+        result.values[name] = _text(form, name, MAX_TEXT)
+        _check_length(result, name, MAX_TEXT)
+    result.values["ground"] = form.get("ground", "")
+    if "reasons" in right.needs and not result.values["reasons"]:
+        result.errors["reasons"] = _l("Explain why, in your own words")
+    if "corrections" in right.needs and not result.values["corrections"]:
+        result.errors["corrections"] = _l("Say what is wrong and what it should say")
+    grounds = ERASURE_GROUNDS if "erasure_ground" in right.needs else RESTRICTION_GROUNDS
+    if {"erasure_ground", "restriction_ground"} & set(right.needs):
+        if result.values["ground"] not in grounds:
+            result.errors["ground"] = _l("Choose the reason that fits best")
+    return result
+
+
+# ---------------------------------------------------------------- finishing
+
+def missing_steps(session: Session, data: dict) -> list[str]:
+    """The wizard steps still to be completed, in order (for 'check your answers')."""
+    missing = []
+    if not data.get("orgs") and not data.get("custom_orgs"):
+        missing.append("organisations")
+    if not data.get("right"):
+        missing.append("request")
+    if not data.get("details"):
+        missing.append("details")
+    if needs_more_step(data) and not validate_more(data.get("more", {}), data["right"]).ok:
+        missing.append("more")
+    return missing
+
+
+def letter_language(org: ChosenOrg, chosen: dict) -> str:
+    available = available_locales()
+    if chosen.get(org.key) in available:
+        return chosen[org.key]
+    if org.record and org.record.request_language in available:
+        return org.record.request_language
+    return "en"
+
+
+def person_value(data: dict) -> dict:
+    details, ids = data.get("details", {}), data.get("identifiers", {})
+    numbers = {}
+    for line in ids.get("customer_numbers", "").splitlines():
+        if ":" in line:
+            label, number = line.split(":", 1)
+            if label.strip() and number.strip():
+                numbers[label.strip()] = number.strip()
+    addresses = [
+        [x.strip() for x in block.splitlines() if x.strip()]
+        for block in re.split(r"\n\s*\n", ids.get("previous_addresses", ""))
+    ]
+    return {
+        "name": details["name"],
+        "address": [x.strip() for x in details["address"].splitlines() if x.strip()],
+        "email": details.get("email", ""),
+        "date_of_birth": ids.get("date_of_birth"),
+        "previous_addresses": [a for a in addresses if a],
+        "customer_numbers": numbers,
+    }
+
+
+def finish(session: Session, data: dict, today: date) -> tuple[Workspace, str, list[DataRequest]]:
+    """Store one request per chosen organisation in a new private workspace."""
+    workspace, token = create_workspace(session)
+    more = data.get("more", {})
+    right = get_right(data["right"])
+    details = {
+        "channel": "letter",
+        "reasons": more.get("reasons", ""),
+        "corrections": [x for x in more.get("corrections", "").splitlines() if x.strip()],
+        "erasure_ground": more.get("ground", "") if "erasure_ground" in right.needs else "",
+        "restriction_ground": more.get("ground", "") if "restriction_ground" in right.needs else "",
+        "decision": more.get("decision", ""),
+    }
+    requests = []
+    for org in chosen_orgs(session, data):
+        requests.append(
+            create_request(
+                session, workspace,
+                right=right.key,
+                jurisdiction=jurisdiction_for_country(org.recipient.country),
+                language=letter_language(org, data.get("languages", {})),
+                org_slug=org.record.slug if org.record else None,
+                recipient=recipient_to_dict(org.recipient),
+                person=person_value(data),
+                details=details,
+                today=today,
+            )
+        )
+    return workspace, token, requests

@@ -1,0 +1,201 @@
+"""The citizen wizard, one question per page (GOV.UK patterns): organisations → request →
+your details → (identifiers) → (more about the request) → check your answers → letters."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+
+from dsar.directory.services import get_organisation, search_organisations
+from dsar.letters.compose import LETTER_LOCALES, available_locales
+from dsar.rights import ERASURE_GROUNDS, RESTRICTION_GROUNDS, RIGHT_KEYS, get_right
+from dsar.web.setup import db, today
+from dsar.wizard import services as wiz
+
+bp = Blueprint("wizard", __name__)
+
+STEPS = ("organisations", "request", "details", "identifiers", "more", "check")
+
+
+def _draft():
+    draft, token = wiz.load_draft(db(), session.get("draft"))
+    session["draft"] = token
+    return draft
+
+
+def _next_step(data: dict, after: str) -> str:
+    """The next step after ``after`` that applies to this draft."""
+    for step in STEPS[STEPS.index(after) + 1:]:
+        if step == "identifiers" and not wiz.needs_identifier_step(db(), data):
+            continue
+        if step == "more" and not wiz.needs_more_step(data):
+            continue
+        return url_for(f"wizard.{step}")
+    return url_for("wizard.check")
+
+
+def _after_save(data: dict, step: str):
+    # From "check your answers", a change returns there (GOV.UK pattern).
+    if request.args.get("return") == "check":
+        return redirect(url_for("wizard.check"))
+    return redirect(_next_step(data, step))
+
+
+@bp.get("/")
+def home():
+    return render_template("wizard/home.html")
+
+
+@bp.route("/write/organisations", methods=["GET", "POST"])
+def organisations():
+    draft = _draft()
+    data = draft.data or {}
+    selected = list(data.get("orgs", []))
+    errors = {}
+    preselect = request.args.get("org")
+    if preselect and get_organisation(db(), preselect) and preselect not in selected:
+        selected.append(preselect)
+        wiz.update_draft(draft, orgs=selected)
+        db().commit()
+    if request.method == "POST":
+        shown = request.form.getlist("shown")
+        ticked = set(request.form.getlist("orgs"))
+        # Keep choices that were not on screen (an earlier search); apply ticks on screen.
+        selected = [s for s in selected if s not in shown or s in ticked]
+        selected += [s for s in request.form.getlist("orgs") if s not in selected]
+        selected = [s for s in selected if get_organisation(db(), s)][: wiz.MAX_ORGS]
+        removed = request.form.getlist("remove_custom")
+        custom = [c for i, c in enumerate(data.get("custom_orgs", [])) if str(i) not in removed]
+        wiz.update_draft(draft, orgs=selected, custom_orgs=custom)
+        db().commit()
+        if request.form.get("action") == "search":
+            return redirect(url_for("wizard.organisations", q=request.form.get("q", "")))
+        if selected or custom:
+            return _after_save(draft.data, "organisations")
+        errors["orgs"] = _l("Choose at least one organisation, or add one that is not listed")
+    query = request.args.get("q", "").strip()[:200]
+    results = search_organisations(db(), query, limit=25)
+    chosen = wiz.chosen_orgs(db(), draft.data or {})
+    return render_template(
+        "wizard/organisations.html", results=results, query=query, selected=selected,
+        chosen=chosen, errors=errors,
+    ), (400 if errors else 200)
+
+
+@bp.route("/write/organisations/other", methods=["GET", "POST"])
+def other_organisation():
+    draft = _draft()
+    result = wiz.StepResult()
+    if request.method == "POST":
+        result = wiz.validate_custom_org(request.form)
+        if result.ok:
+            custom = list((draft.data or {}).get("custom_orgs", []))[: wiz.MAX_ORGS - 1]
+            custom.append(wiz.custom_org_value(result.values))
+            wiz.update_draft(draft, custom_orgs=custom)
+            db().commit()
+            return redirect(url_for("wizard.organisations"))
+    return render_template("wizard/other_organisation.html", values=result.values,
+                           errors=result.errors), (400 if result.errors else 200)
+
+
+@bp.route("/write/request", methods=["GET", "POST"], endpoint="request")
+def request_kind():
+    draft = _draft()
+    values = {"right": (draft.data or {}).get("right", "")}
+    errors = {}
+    if request.method == "POST":
+        result = wiz.validate_right(request.form)
+        values, errors = result.values, result.errors
+        if result.ok:
+            wiz.update_draft(draft, right=result.values["right"])
+            db().commit()
+            return _after_save(draft.data, "request")
+    return render_template("wizard/request.html", rights=RIGHT_KEYS, values=values,
+                           errors=errors), (400 if errors else 200)
+
+
+def _simple_step(step: str, template: str, validate, **context):
+    draft = _draft()
+    values = dict((draft.data or {}).get(step, {}))
+    errors = {}
+    if request.method == "POST":
+        result = validate(request.form)
+        values, errors = result.values, result.errors
+        if result.ok:
+            wiz.update_draft(draft, **{step: result.values})
+            db().commit()
+            return _after_save(draft.data, step)
+    return render_template(template, values=values, errors=errors, data=draft.data or {},
+                           **context), (400 if errors else 200)
+
+
+@bp.route("/write/details", methods=["GET", "POST"])
+def details():
+    return _simple_step("details", "wizard/details.html", wiz.validate_details)
+
+
+@bp.route("/write/identifiers", methods=["GET", "POST"])
+def identifiers():
+    return _simple_step("identifiers", "wizard/identifiers.html", wiz.validate_identifiers)
+
+
+@bp.route("/write/more", methods=["GET", "POST"])
+def more():
+    draft = _draft()
+    right_key = (draft.data or {}).get("right")
+    if not right_key:
+        return redirect(url_for("wizard.request"))
+    right = get_right(right_key)
+    grounds = ERASURE_GROUNDS if "erasure_ground" in right.needs else (
+        RESTRICTION_GROUNDS if "restriction_ground" in right.needs else ())
+    return _simple_step("more", "wizard/more.html",
+                        lambda form: wiz.validate_more(form, right_key),
+                        right=right, grounds=grounds)
+
+
+@bp.route("/write/check", methods=["GET", "POST"])
+def check():
+    draft = _draft()
+    data = draft.data or {}
+    missing = wiz.missing_steps(db(), data)
+    if missing:
+        return redirect(url_for(f"wizard.{missing[0]}"))
+    chosen = wiz.chosen_orgs(db(), data)
+    languages = {org.key: wiz.letter_language(org, data.get("languages", {})) for org in chosen}
+    errors = {}
+    if request.method == "POST":
+        available = available_locales()
+        picked = {org.key: request.form.get(f"lang-{org.key}", languages[org.key])
+                  for org in chosen}
+        bad = [key for key, code in picked.items() if code not in available]
+        if bad:
+            errors = {f"lang-{key}": _l("Choose a letter language from the list") for key in bad}
+        else:
+            wiz.update_draft(draft, languages=picked)
+            workspace, token, _requests = wiz.finish(db(), draft.data, today())
+            db().delete(draft)
+            db().commit()
+            session.pop("draft", None)
+            return redirect(url_for("requests.workspace", token=token, created=1))
+    return render_template(
+        "wizard/check.html", data=data, chosen=chosen, right=get_right(data["right"]),
+        person=wiz.person_value(data), languages=languages, locales=available_locales(),
+        all_locales=LETTER_LOCALES, errors=errors,
+        show_identifiers=wiz.needs_identifier_step(db(), data),
+        show_more=wiz.needs_more_step(data),
+    ), (400 if errors else 200)
+
+
+@bp.post("/write/start-again")
+def start_again():
+    token = session.pop("draft", None)
+    if token:
+        draft, _ = wiz.load_draft(db(), token)
+        db().delete(draft)
+        db().commit()
+    return redirect(url_for("wizard.organisations"))
+
+
+@bp.get("/write/<path:_anything>")
+def unknown_step(_anything):
+    abort(404)

@@ -1,0 +1,118 @@
+"""Shared fixtures: a real app on a temporary SQLite file, its client and CLI runner, and
+factories that build exactly the people and requests a test needs."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from dsar import create_app
+from dsar.cli import cli
+from dsar.letters.compose import LetterRequest, Person, Recipient
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def instance_path(tmp_path):
+    path = tmp_path / "instance"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def app(instance_path):
+    app = create_app({
+        "DSAR_INSTANCE_PATH": str(instance_path),
+        "DSAR_DATABASE_URL": f"sqlite:///{instance_path / 'test.sqlite3'}",
+        "DSAR_SECRET_KEY": "test-secret",
+        "TESTING": True,
+        "DSAR_TODAY": TODAY,
+    })
+    yield app
+    app.extensions["dsar_engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def cli_runner(instance_path, monkeypatch):
+    """Invoke the real CLI against a temporary instance folder."""
+    monkeypatch.setenv("DSAR_INSTANCE_PATH", str(instance_path))
+    monkeypatch.delenv("DSAR_DATABASE_URL", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, list(args), prog_name="run.py", catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def make_person():
+    def make(**overrides) -> Person:
+        values = dict(
+            name="Siân Llŵyd",
+            address=("12 Heol y Frenhines", "Cardiff", "CF10 1AA"),
+            email="sian@example.org",
+            date_of_birth=date(1984, 3, 27),
+            previous_addresses=(("3 Mill Road", "Swansea", "SA1 1AA"),),
+            customer_numbers=(("Customer number", "12345678"),),
+        )
+        values.update(overrides)
+        return Person(**values)
+
+    return make
+
+
+EXPERIAN = Recipient(
+    name="Experian Ltd",
+    address=("PO Box 9000", "Nottingham", "NG80 7WP"),
+    email="",
+    categories=("credit_reference_agency",),
+    country="gb",
+    holiday_region="england",
+)
+SCHUFA = Recipient(
+    name="SCHUFA Holding AG",
+    address=("Postfach 10 34 41", "50474 Köln", "Deutschland"),
+    email="datenschutz@schufa.de",
+    categories=("credit_reference_agency",),
+    country="de",
+    holiday_region="de",
+)
+
+
+@pytest.fixture
+def make_request(make_person):
+    def make(right="access", jurisdiction="uk", **overrides) -> LetterRequest:
+        values = dict(
+            right=right,
+            jurisdiction=jurisdiction,
+            locale="en",
+            reference="DSAR-TEST-0001",
+            person=make_person(),
+            recipient=EXPERIAN if jurisdiction == "uk" else SCHUFA,
+            today=TODAY,
+            reasons="They use my data to profile me for lenders; it has cost me a mortgage.",
+            corrections=("My address is shown as 12 Hill Road; it should be 21 Hill Road.",),
+            erasure_ground="unlawful",
+            restriction_ground="accuracy_contested",
+            decision="A score of 412 given to my bank in March 2026.",
+        )
+        values.update(overrides)
+        return LetterRequest(**values)
+
+    return make
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)

@@ -1,0 +1,103 @@
+"""The `deadline` command, driven through click's CliRunner (no app, no database)."""
+
+import pytest
+from click.testing import CliRunner
+
+from dsar.commands.deadline import deadline_command
+
+
+def run(*args):
+    return CliRunner().invoke(deadline_command, list(args))
+
+
+def test_prints_the_due_date_first():
+    result = run("2024-11-25")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["2024-12-27"]
+
+
+def test_explain_prints_each_step_on_its_own_line():
+    result = run("2024-11-25", "--explain")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "2024-12-27",
+        "received Mon 25 Nov 2024",
+        "corresponding date Wed 25 Dec 2024",
+        "Wed 25 Dec 2024 is Christmas Day",
+        "Thu 26 Dec 2024 is Boxing Day",
+        "due Fri 27 Dec 2024",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "due"),
+    [
+        (["2024-12-02", "--region", "scotland"], "2025-01-03"),
+        (["2025-02-17", "--region", "northern-ireland"], "2025-03-18"),
+        (["2024-09-03", "--jurisdiction", "eu", "--region", "de"], "2024-10-04"),
+        (["2024-09-03", "--jurisdiction", "EU", "--region", "FR"], "2024-10-03"),
+        (["2024-11-01", "--id-received", "2024-11-10"], "2024-12-10"),
+        (["2026-05-05", "--paused", "2026-05-11:2026-05-15"], "2026-06-10"),
+        (
+            [
+                "2026-05-05",
+                "--paused",
+                "2026-05-11:2026-05-12",
+                "--paused",
+                "2026-05-20:2026-05-20",
+            ],
+            "2026-06-08",
+        ),
+        (["2024-11-25", "--extended"], "2025-02-25"),
+        (["2024-11-25", "--extended", "--extension-notified", "2024-12-20"], "2025-02-25"),
+    ],
+)
+def test_options(args, due):
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == due
+
+
+def test_late_extension_keeps_one_month_and_warns():
+    result = run("2024-11-25", "--extended", "--extension-notified", "2024-12-28")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["2024-12-27"]
+    assert "not valid" in result.stderr
+
+
+def test_late_extension_is_explained():
+    result = run("2024-11-25", "--extension-notified", "2024-12-28", "--explain")
+    assert result.stdout.splitlines()[0] == "2024-12-27"
+    assert any("not valid" in line for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("args", "mentions"),
+    [
+        (["2025-02-30"], "2025-02-30"),
+        (["25/11/2024"], "25/11/2024"),
+        (["20241125"], "20241125"),
+        (["2024-11-25", "--jurisdiction", "us"], "jurisdiction"),
+        (["2024-11-25", "--region", "cornwall"], "region"),
+        (["2024-11-25", "--jurisdiction", "eu"], "--region"),
+        (["2024-11-25", "--jurisdiction", "eu", "--region", "scotland"], "scotland"),
+        (["2026-05-05", "--paused", "2026-05-11"], "FROM:TO"),
+        (["2026-05-05", "--paused", "2026-05-11:2026-05-40"], "2026-05-40"),
+        (["2026-05-05", "--paused", "2026-05-11:2026-05-10"], "before it starts"),
+        (["2024-11-25", "--id-received", "2024-11-01"], "identity"),
+        (["2024-11-25", "--extension-notified", "nope"], "--extension-notified"),
+    ],
+)
+def test_bad_input_is_one_error_line_and_exit_2(args, mentions):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: ")
+    assert mentions in lines[0]
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_missing_argument_is_a_usage_error():
+    assert run().exit_code == 2
