@@ -11,8 +11,10 @@ def create_app(config: dict | None = None) -> Flask:
     """Config, extensions, blueprints — nothing else. ``config`` overrides DSAR_* settings
     (tests pass DSAR_DATABASE_URL / DSAR_INSTANCE_PATH the same way the environment does)."""
     from dsar.db import prepare_database
+    from dsar.i18n import ensure_compiled
     from dsar.web import setup as web_setup
 
+    ensure_compiled()
     config = dict(config or {})
     env_overrides = {k: v for k, v in config.items() if k.startswith("DSAR_")}
     settings = load_settings({**__import__("os").environ, **env_overrides})

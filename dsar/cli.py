@@ -9,8 +9,11 @@ from __future__ import annotations
 import click
 
 from dsar.commands.deadline import deadline_command
+from dsar.commands.i18n import i18n_group
 from dsar.commands.letter import letter_command
 from dsar.commands.orgs import orgs_group
+from dsar.commands.reminders import reminders_group
+from dsar.commands.requests import requests_group
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,6 +35,9 @@ def cli(ctx: click.Context, host: str, port: int, debug: bool) -> None:
 cli.add_command(letter_command)
 cli.add_command(orgs_group)
 cli.add_command(deadline_command)
+cli.add_command(requests_group)
+cli.add_command(reminders_group)
+cli.add_command(i18n_group)
 
 
 def main() -> None:

@@ -78,6 +78,8 @@ def letter_command(right, org_slug, person_file, jurisdiction, lang, fmt, channe
     except ValueError:
         raise CommandError(f"--date {letter_date!r} is not a YYYY-MM-DD date") from None
     data = read_person_file(person_file)
+    if not isinstance(data, dict):
+        raise CommandError(f"person file {person_file}: expected a JSON object")
     person = parse_person({k: v for k, v in data.items()
                            if k not in ("reasons", "corrections", "decision")})
     with database_session() as session:

@@ -1,10 +1,11 @@
-"""The organisation table: the validated record as JSON plus the columns we filter on."""
+"""The directory's tables: organisations (the validated record as JSON plus the columns we
+filter on), suggested corrections awaiting review, and a little bookkeeping."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, String, func
+from sqlalchemy import JSON, DateTime, String, event, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dsar.db import Base
@@ -20,7 +21,9 @@ class Organisation(Base):
     kind: Mapped[str] = mapped_column(String(30), default="company")
     country: Mapped[str] = mapped_column(String(2), index=True)
     quality: Mapped[str] = mapped_column(String(20))
-    # "curated" (shipped YAML), "imported" (datenanfragen) or "corrected" (accepted suggestion)
+    # "curated" (shipped YAML), "imported" (datenanfragen), "corrected" (accepted suggestion) or
+    # "preferred_import" (imported over a curated record with --prefer-import). Curated reloads
+    # replace only "curated" and "imported" rows.
     origin: Mapped[str] = mapped_column(String(20), default="curated")
     record: Mapped[dict] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(
@@ -29,3 +32,40 @@ class Organisation(Base):
 
     def to_record(self) -> OrgRecord:
         return parse_record(self.record)
+
+
+class Correction(Base):
+    """A change someone suggested to a record; never shown publicly until a reviewer accepts it."""
+
+    __tablename__ = "directory_correction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    org_slug: Mapped[str] = mapped_column(String(120), index=True)
+    changes: Mapped[dict] = mapped_column(JSON)  # {field: new value as typed}
+    source_url: Mapped[str] = mapped_column(String(500))
+    comment: Mapped[str] = mapped_column(String(2000), default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    # A keyed hash of the client's IP address: enough to count suggestions per hour, not to
+    # know who sent them.
+    client_hash: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class DirectoryMeta(Base):
+    """Small facts about the directory, e.g. the digest of the curated records last loaded."""
+
+    __tablename__ = "directory_meta"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+@event.listens_for(Base.metadata, "after_create")
+def _create_search_tables(_target, connection, **_kw) -> None:
+    # create_all() must build what the migrations build (tests/test_db.py compares them); the
+    # search index's own tables depend on the database, so its implementation creates them.
+    from dsar.directory.search import index_for_dialect
+
+    index_for_dialect(connection.dialect.name).create_tables(connection)

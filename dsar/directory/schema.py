@@ -48,7 +48,9 @@ IDENTITY_FIELDS = (
 )
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+# Domain labels may be internationalised (datenschutz@günstiger-reisen.de is a real address).
+_DOMAIN_LABEL = r"[^\W_](?:(?:[^\W_]|-)*[^\W_])?"
+EMAIL_RE = re.compile(rf"^[^@\s<>\"']+@{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+$")
 # Royal Mail postcode shape (outward + inward code); BFPO and GIR 0AA are not needed here.
 UK_POSTCODE_RE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b")
 
@@ -91,6 +93,11 @@ class OrgRecord:
     notes: str = ""
     kind: str = "company"  # or "supervisory_authority"
     relevant_countries: tuple[str, ...] = field(default=())
+    fax: str = ""
+    # The datenanfragen.de record this one was imported from, verbatim, so an export gives
+    # upstream back exactly what it gave us except where we changed something (datenanfragen.py).
+    # Excluded from hashing: a dict is not hashable, and the mapped fields identify the record.
+    upstream: dict = field(default_factory=dict, hash=False)
 
     @property
     def is_authority(self) -> bool:
@@ -116,7 +123,10 @@ class OrgRecord:
                 value = list(value)
             elif isinstance(value, date):
                 value = value.isoformat()
-            if value in ("", [], None) and f.name not in ("address", "sources", "categories"):
+            elif isinstance(value, dict):
+                value = dict(value)
+            empty = value == {} or value in ("", [], None)
+            if empty and f.name not in ("address", "sources", "categories"):
                 continue
             out[f.name] = value
         return out
@@ -126,9 +136,9 @@ _TUPLE_FIELDS = {"address", "categories", "sources", "aliases", "brands", "relev
 _STR_FIELDS = {
     "slug", "name", "country", "quality", "description", "web", "uk_nation", "email", "webform",
     "phone", "dpo_name", "ico_registration", "suggested_channel", "request_language",
-    "complaint_language", "notes", "kind",
+    "complaint_language", "notes", "kind", "fax",
 }
-_KNOWN = _TUPLE_FIELDS | _STR_FIELDS | {"last_checked", "identity"}
+_KNOWN = _TUPLE_FIELDS | _STR_FIELDS | {"last_checked", "identity", "upstream"}
 
 
 def _text(value, name: str) -> str:
@@ -189,6 +199,10 @@ def parse_record(data: dict) -> OrgRecord:
             )
         )
     values["identity"] = tuple(identity)
+    upstream = data.get("upstream")
+    if upstream is not None and not isinstance(upstream, dict):
+        raise RecordError("upstream: expected a mapping")
+    values["upstream"] = dict(upstream or {})
     for required in ("slug", "name", "country", "quality"):
         if not values.get(required):
             raise RecordError(f"{required}: missing")

@@ -1,7 +1,8 @@
-"""Directory services: load the shipped records, look organisations up, list them."""
+"""Directory services: load the shipped records, look organisations up, list and search them."""
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,10 +10,22 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.directory.models import Organisation
+from dsar.directory.models import DirectoryMeta, Organisation
 from dsar.directory.schema import OrgRecord, RecordError, parse_record
+from dsar.directory.search import search_index
 
 RECORDS_DIR = Path(__file__).resolve().parent / "records"
+# Bump when loading changes meaning, so every database reloads the curated records once.
+LOADER_VERSION = "2"
+CURATED_DIGEST_KEY = "curated_digest"
+# Rows a curated reload leaves alone: a reviewer's accepted correction, or an import the
+# operator explicitly preferred over our record.
+KEPT_ON_RELOAD = frozenset({"corrected", "preferred_import"})
+HAND_MAINTAINED = frozenset({"curated", "corrected"})
+
+
+def _yaml_loader():
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=1)
@@ -21,14 +34,24 @@ def curated_records() -> tuple[OrgRecord, ...]:
     records = []
     for path in sorted(RECORDS_DIR.glob("*.yaml")):
         try:
-            records.append(parse_record(yaml.safe_load(path.read_text(encoding="utf-8"))))
+            records.append(parse_record(yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())))
         except RecordError as exc:
             raise RecordError(f"{path.name}: {exc}") from exc
     return tuple(records)
 
 
+def curated_digest() -> str:
+    """A hash of the shipped files' bytes: reading them is cheap, parsing YAML is not."""
+    digest = hashlib.sha256(LOADER_VERSION.encode())
+    for path in sorted(RECORDS_DIR.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def save_record(session: Session, record: OrgRecord, origin: str) -> bool:
-    """Insert or update one organisation by slug; return True when anything changed."""
+    """Insert or update one organisation by slug; return True when anything changed.
+
+    The caller keeps the search index in step (``search_index(session).update``)."""
     data = record.to_dict()
     org = session.scalar(select(Organisation).where(Organisation.slug == record.slug))
     if org is None:
@@ -47,20 +70,40 @@ def save_record(session: Session, record: OrgRecord, origin: str) -> bool:
 
 
 def load_curated_records(session: Session) -> int:
-    """Make the database hold the shipped records; corrections accepted later are kept."""
-    changed = 0
-    existing = {o.slug: o for o in session.scalars(select(Organisation))}
-    for record in curated_records():
-        current = existing.get(record.slug)
-        if current is not None and current.origin == "corrected":
-            continue
-        changed += save_record(session, record, "curated")
-    return changed
+    """Make the database hold the shipped records; corrections accepted later are kept.
+
+    Every entry point calls this on start, so it returns at once when the shipped files are
+    the ones last loaded (their digest is stored). Returns the number of records changed."""
+    digest = curated_digest()
+    stored = session.get(DirectoryMeta, CURATED_DIGEST_KEY)
+    if stored is not None and stored.value == digest:
+        return 0
+    origins = dict(session.execute(select(Organisation.slug, Organisation.origin)).all())
+    changed = [
+        record.slug
+        for record in curated_records()
+        if origins.get(record.slug) not in KEPT_ON_RELOAD and save_record(session, record, "curated")
+    ]
+    index = search_index(session)
+    if stored is None:  # first start, or the first since the index existed: index everything
+        index.rebuild(session)
+    else:
+        for slug in changed:
+            index.update(session, slug)
+    if stored is None:
+        session.add(DirectoryMeta(key=CURATED_DIGEST_KEY, value=digest))
+    else:
+        stored.value = digest
+    return len(changed)
 
 
 def get_organisation(session: Session, slug: str) -> OrgRecord | None:
     org = session.scalar(select(Organisation).where(Organisation.slug == slug))
     return org.to_record() if org else None
+
+
+def get_origin(session: Session, slug: str) -> str | None:
+    return session.scalar(select(Organisation.origin).where(Organisation.slug == slug))
 
 
 def list_organisations(session: Session, kind: str | None = None) -> list[OrgRecord]:
@@ -70,17 +113,15 @@ def list_organisations(session: Session, kind: str | None = None) -> list[OrgRec
     return [o.to_record() for o in session.scalars(query)]
 
 
-def search_organisations(session: Session, query: str, limit: int = 25) -> list[OrgRecord]:
-    """Organisations whose name or aliases contain the query (curated first).
+def search_organisations(
+    session: Session, query: str, limit: int = 25, *, country: str | None = None,
+    category: str | None = None, kind: str | None = "company", user_country: str = "gb",
+) -> list[OrgRecord]:
+    """Organisations matching the query, best first (see search.SearchIndex.search).
 
-    A plain fallback; the directory's full-text search replaces it where available."""
-    query = query.strip().lower()
-    rows = session.scalars(select(Organisation).where(Organisation.kind == "company"))
-    matches = []
-    for org in rows:
-        record = org.record
-        names = [record.get("name", "")] + record.get("aliases", []) + record.get("brands", [])
-        if not query or any(query in n.lower() for n in names):
-            matches.append((org.origin != "curated", org.name.lower(), org))
-    matches.sort(key=lambda m: m[:2])
-    return [m[2].to_record() for m in matches[:limit]]
+    Names, aliases, brands and web domains; prefixes and typos are found. An empty query
+    lists our own (curated) companies first, by name."""
+    return search_index(session).search(
+        session, query, country=country, category=category, kind=kind, limit=limit,
+        user_country=user_country,
+    )

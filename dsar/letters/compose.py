@@ -112,16 +112,33 @@ class _Builder:
         return ""
 
 
+@cache
+def _compiled_once() -> None:
+    # Installing and running compiles the catalogs: nobody commits or builds .mo by hand.
+    from dsar.i18n import LETTERS, ensure_compiled
+
+    ensure_compiled((LETTERS,))
+
+
+@cache
 def available_locales() -> tuple[str, ...]:
-    """Letter languages with a compiled catalog (English is the source and always there)."""
-    compiled = {p.parent.parent.name for p in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/letters.mo")}
-    return tuple(code for code in LETTER_LOCALES if code == "en" or code in compiled)
+    """Letter languages whose catalog is complete (English is the source and always there).
+
+    A half-translated letter would mix languages, so an incomplete catalog is not offered."""
+    from dsar.i18n import LETTERS, catalog_complete
+
+    _compiled_once()
+    return tuple(
+        code for code in LETTER_LOCALES
+        if code == "en" or (LETTERS.mo(code).exists() and catalog_complete(LETTERS, code))
+    )
 
 
 @cache
 def translations(locale: str) -> NullTranslations:
     if locale == "en":
         return NullTranslations()
+    _compiled_once()
     loaded = Translations.load(str(TRANSLATIONS_DIR), [locale], domain="letters")
     if not isinstance(loaded, Translations):
         raise ComposeError(f"no compiled letter catalog for language {locale!r}")

@@ -7,6 +7,7 @@ from datetime import date
 
 from dsar.directory.schema import EMAIL_RE, OrgRecord
 from dsar.letters.compose import Person, Recipient
+from dsar.letters.text import has_hidden_controls
 
 MAX_FIELD = 2000  # characters in one line of a name or address
 MAX_TEXT = 20000  # characters in free text (reasons, corrections)
@@ -22,6 +23,8 @@ def _line(value, field: str, *, required: bool = False, limit: int = MAX_FIELD) 
     if not isinstance(value, str):
         raise InputError(f"{field}: expected text")
     value = value.strip()
+    if has_hidden_controls(value.replace("\t", " ")):
+        raise InputError(f"{field}: contains invisible control characters; remove them")
     if required and not value:
         raise InputError(f"{field}: missing")
     if len(value) > limit:

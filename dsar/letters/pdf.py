@@ -5,16 +5,25 @@ only cleaned plain strings; WeasyPrint gets ``AssetFetcher``, which serves files
 ``assets/`` for the ``dsar-asset:`` scheme and refuses every other URL; there is no
 base URL, so nothing relative can resolve to the filesystem.
 
-Speed: the stylesheet, its fonts (a FontConfiguration) and the fetcher are built once per
-process and shared. Many letters are laid out as ONE HTML document — one ``<section>`` and
-one CSS page group per letter — so fonts are loaded, shaped and subset once. The per-letter
-"Page X of Y" is pure CSS (see letter.css and letter.html): the page counter restarts on
-the first page of each group, Y is ``target-counter()`` of an element at the end of the
-letter, and a one-page letter shows no page number. So a bulk run is a single layout pass.
+Speed: the stylesheet, its fonts (a FontConfiguration), the fetcher and the template are
+built once per process and shared. Many letters are laid out as ONE HTML document (one
+``<section>`` and one CSS page group per letter, up to CHUNK_SIZE letters per document),
+so fonts are loaded and subset once per chunk rather than once per letter.
+
+Per-letter "Page X of Y" in a single layout pass, pure CSS (letter.css, letter.html): each
+letter is a page group whose first page resets the page counter; Y is the page number of
+an element at the end of the letter (``target-counter``), carried to the footer by
+``string-set``; and a one-page letter shows no page number because its end element sets
+the first-page label back to "". Named strings are resolved after pagination, so unlike
+running elements (which WeasyPrint lays out twice) they add no second layout pass.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
+import gc
+import io
 import mimetypes
 import re
 import threading
@@ -29,9 +38,10 @@ from .text import clean_text, list_markers, one_line
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 ASSET_SCHEME = "dsar-asset"
-# Letters per WeasyPrint document in the bulk path: bounds memory (every laid-out page
-# stays in memory until the PDF is written) while keeping most of the sharing.
-CHUNK_SIZE = 100
+# Letters per WeasyPrint document in the bulk path. Every laid-out page stays in memory
+# until its document is written (500 letters in one document peak at ~740 MB; 50 at
+# ~135 MB) and per-document costs are small, so chunks bound memory at little cost.
+CHUNK_SIZE = 50
 
 
 class RenderError(RuntimeError):
@@ -98,24 +108,24 @@ class _Toolkit:
     font_config: Any
     stylesheet: Any
     fetcher: Any
-    template: Any
 
 
+# One lock for building the shared objects and for rendering with them: WeasyPrint does
+# not promise that a FontConfiguration can be used by two threads at once, and rendering
+# is CPU-bound under the GIL anyway, so serialising costs nothing real.
 _lock = threading.RLock()
 _toolkit_cache: _Toolkit | None = None
 
 
 def _toolkit() -> _Toolkit:
-    """The shared FontConfiguration + parsed CSS + fetcher + template, built once.
+    """The shared FontConfiguration + parsed CSS + fetcher, built once per process.
 
     The CSS must be parsed with the FontConfiguration it will render with: @font-face
-    rules register the fonts in it while the stylesheet is parsed.
+    rules load the fonts into it while the stylesheet is parsed.
     """
     global _toolkit_cache
     with _lock:
         if _toolkit_cache is None:
-            from jinja2 import FileSystemLoader, StrictUndefined
-            from jinja2.sandbox import ImmutableSandboxedEnvironment
             from weasyprint import CSS
             from weasyprint.text.fonts import FontConfiguration
 
@@ -123,34 +133,61 @@ def _toolkit() -> _Toolkit:
             font_config = FontConfiguration()
             css = CSS(string=(ASSETS_DIR / "letter.css").read_text("utf-8"),
                       base_url=None, url_fetcher=fetcher, font_config=font_config)
-            env = ImmutableSandboxedEnvironment(
-                loader=FileSystemLoader(ASSETS_DIR), autoescape=True,
-                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-            _toolkit_cache = _Toolkit(font_config, css, fetcher, env.get_template("letter.html"))
+            _toolkit_cache = _Toolkit(font_config, css, fetcher)
+            atexit.register(_drop_toolkit)
         return _toolkit_cache
 
 
-_PLACEHOLDER = re.compile(r"\{(pages|page)\}")
+def _drop_toolkit() -> None:
+    """Release the shared FontConfiguration while the interpreter is still whole.
+
+    Its __del__ removes the temporary folder holding the loaded fonts; left to module
+    teardown it fails (``rmtree`` is already gone) and the folder stays behind.
+    """
+    global _toolkit_cache
+    with _lock:
+        _toolkit_cache = None
+    gc.collect()
 
 
-def page_tokens(label: str) -> list[tuple[str, str]]:
-    """Split "Page {page} of {pages}" into [("text","Page "),("page",""),…]."""
-    tokens: list[tuple[str, str]] = []
-    pos = 0
-    for m in _PLACEHOLDER.finditer(label):
-        if m.start() > pos:
-            tokens.append(("text", label[pos:m.start()]))
-        tokens.append((m.group(1), ""))
-        pos = m.end()
-    if pos < len(label):
-        tokens.append(("text", label[pos:]))
-    return tokens
+@functools.cache
+def _template():
+    """letter.html in a sandboxed, autoescaping environment that sees only plain values."""
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(ASSETS_DIR), autoescape=True, undefined=StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("letter.html")
 
 
-def _party(party: Party) -> dict[str, Any]:
-    return {"name": clean_text(party.name),
-            "address": [clean_text(a) for a in party.address if clean_text(a).strip()],
-            "email": one_line(party.email)}
+_PAGE_FIRST = re.compile(r"^(.*?)\{page\}(.*?)\{pages\}(.*)$", re.S)
+_PAGES_FIRST = re.compile(r"^(.*?)\{pages\}(.*?)\{page\}(.*)$", re.S)
+
+
+def page_label_parts(label: str) -> tuple[tuple[str, str, str], str]:
+    """Split a translated "Page {page} of {pages}" into its words and the number order.
+
+    Returns ``((pre, mid, post), order)``; order is "" for {page} first, "rev" for
+    {pages} first. A label without both placeholders falls back to "{page}/{pages}"
+    rather than printing a broken footer.
+    """
+    if m := _PAGE_FIRST.match(label):
+        return (m[1], m[2], m[3]), ""
+    if m := _PAGES_FIRST.match(label):
+        return (m[1], m[2], m[3]), "rev"
+    return ("", "/", ""), ""
+
+
+def _party(party: Party, *, name: bool, email: bool) -> dict[str, str]:
+    """A postal block as one string of lines (the template shows it with pre-line)."""
+    lines = [clean_text(party.name).strip()] if name else []
+    lines += [clean_text(a).strip() for a in party.address]
+    if email and party.email:
+        lines.append(one_line(party.email))
+    return {"name": clean_text(party.name).strip(),
+            "block": "\n".join(line for line in lines if line)}
 
 
 def _block(block: Block) -> dict[str, Any]:
@@ -161,13 +198,16 @@ def _block(block: Block) -> dict[str, Any]:
 
 def _letter_context(letter: Letter, n: int) -> dict[str, Any]:
     """The template's only input: plain, cleaned strings (never the Letter itself)."""
+    parts, order = page_label_parts(one_line(letter.page_label))
     return {
         "n": n,
         "locale": one_line(letter.locale).replace("_", "-") or "en",
         "reference_line": one_line(f"{letter.reference_label}: {letter.reference}"),
-        "page_tokens": page_tokens(one_line(letter.page_label)),
-        "sender": _party(letter.sender),
-        "recipient": _party(letter.recipient),
+        "page_label": parts,
+        "page_order": order,
+        "sender": _party(letter.sender, name=False, email=True),  # name is set in bold
+        # No email in the window: the envelope shows a postal address only.
+        "recipient": _party(letter.recipient, name=True, email=False),
         "place_date": clean_text(letter.place_date or letter.date_text),
         "subject": clean_text(letter.subject),
         "salutation": clean_text(letter.salutation),
@@ -186,11 +226,14 @@ def letter_title(letter: Letter) -> str:
 def build_html(letters: Sequence[Letter], start: int = 0) -> str:
     """One HTML document for ``letters``; section ids are numbered from ``start``."""
     contexts = [_letter_context(letter, start + i) for i, letter in enumerate(letters)]
-    first = letters[0]
-    title = letter_title(first) if len(letters) == 1 else f"{len(letters)} letters"
-    return _toolkit().template.render(
-        letters=contexts, lang=contexts[0]["locale"], title=title,
-        author=one_line(first.sender.name) if len(letters) == 1 else "")
+    first, last = letters[0], letters[-1]
+    if len(letters) == 1:
+        title, author = letter_title(first), one_line(first.sender.name)
+    else:
+        title = one_line(f"{first.reference} … {last.reference} ({len(letters)})")
+        author = ""
+    return _template().render(letters=contexts, lang=contexts[0]["locale"], title=title,
+                              author=author)
 
 
 def _render_document(letters: Sequence[Letter], start: int = 0):
@@ -231,9 +274,7 @@ def _write(document) -> bytes:
 
 
 def _concat(pdfs: list[bytes]) -> bytes:
-    """Join chunk PDFs into one (only used when a bulk run spans several chunks)."""
-    import io
-
+    """Join the chunks' PDFs into one file, in order."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
@@ -244,30 +285,48 @@ def _concat(pdfs: list[bytes]) -> bytes:
     return out.getvalue()
 
 
+def _chunk_size(requested: int, count: int) -> int:
+    """Chunks need pypdf to be joined; without it, lay out everything as one document."""
+    if count <= requested:
+        return requested
+    try:
+        import pypdf  # noqa: F401
+    except ImportError:
+        return count
+    return max(1, requested)
+
+
 def render_pdf(letters: Letter | Sequence[Letter], *, combined: bool = True,
                chunk_size: int = CHUNK_SIZE) -> bytes | list[bytes]:
-    """One Letter → PDF bytes. Several → one combined PDF, or a list (``combined=False``).
+    """One Letter → PDF bytes. Several → one print-ready PDF, or a list (``combined=False``).
 
-    Every letter starts on a new page and numbers its own pages ("Page 1 of 2").
+    Every letter starts on a new page and numbers its own pages ("Page 1 of 2"; nothing
+    on a one-page letter). Raises RenderError if a resource was refused.
     """
     if isinstance(letters, Letter):
-        return _render_combined([letters], 1)
+        letters, combined = [letters], True
     letters = list(letters)
     if not letters:
         raise ValueError("render_pdf needs at least one letter")
-    if combined:
-        return _render_combined(letters, chunk_size)
+    size = _chunk_size(chunk_size, len(letters))
     out: list[bytes] = []
     with _lock:
-        for start in range(0, len(letters), chunk_size):
-            chunk = letters[start:start + chunk_size]
+        for start in range(0, len(letters), size):
+            chunk = letters[start:start + size]
             document = _render_document(chunk, start)
-            for letter, pages in zip(chunk, letter_page_ranges(document, len(chunk), start),
-                                     strict=True):
+            if combined:
+                out.append(_write(document))
+                continue
+            # Split the laid-out chunk back into one PDF per letter: no second layout.
+            ranges = letter_page_ranges(document, len(chunk), start)
+            for letter, pages in zip(chunk, ranges, strict=True):
                 copy = document.copy([document.pages[i] for i in pages])
                 copy.metadata = _metadata_for(document.metadata, letter)
                 out.append(_write(copy))
-    return out
+            del document  # free this chunk's layout before the next one is built
+    if not combined:
+        return out
+    return out[0] if len(out) == 1 else _concat(out)
 
 
 def _metadata_for(metadata, letter: Letter):
@@ -277,14 +336,6 @@ def _metadata_for(metadata, letter: Letter):
     meta.title = letter_title(letter)
     meta.authors = [one_line(letter.sender.name)]
     return meta
-
-
-def _render_combined(letters: list[Letter], chunk_size: int) -> bytes:
-    pdfs = []
-    with _lock:
-        for start in range(0, len(letters), chunk_size):
-            pdfs.append(_write(_render_document(letters[start:start + chunk_size], start)))
-    return pdfs[0] if len(pdfs) == 1 else _concat(pdfs)
 
 
 def write_pdf(letter: Letter, path: str | Path) -> Path:

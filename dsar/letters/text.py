@@ -13,14 +13,22 @@ from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import replace
 
 from .model import Block, Letter, Party
 
 WIDTH = 78
 
-# C0 controls except TAB (\x09) and LF (\x0a), DEL, and the C1 controls. CR is handled
-# separately (normalised to LF) before this runs.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except TAB (\x09) and LF (\x0a), DEL, the C1 controls, and U+FFFE/U+FFFF
+# (illegal in XML, so python-docx would refuse them). CR is handled separately
+# (normalised to LF) before this runs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# Bidi embedding/override/isolate controls (LRE RLE PDF LRO RLO, LRI RLI FSI PDI). They
+# are invisible and make the displayed text differ from the stored text ("Trojan Source"
+# spoofing: an RLO shows a reference or amount backwards). Letters never need them: the
+# Unicode bidi algorithm lays out Arabic or Hebrew names correctly without them.
+# LRM/RLM marks (U+200E/U+200F) are harmless and kept.
+_BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 # Lone surrogates cannot be encoded as UTF-8 and are illegal in XML.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
@@ -28,13 +36,21 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 def clean_text(s: object) -> str:
     """Return ``s`` as a str without C0/C1 control characters (keeps ``\\n`` and ``\\t``).
 
-    ``\\r\\n`` and lone ``\\r`` become ``\\n`` so line structure survives.
+    ``\\r\\n`` and lone ``\\r`` become ``\\n`` so line structure survives. Bidi override
+    controls and lone surrogates go too (see above).
     """
     if s is None:
         return ""
     text = str(s).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = _BIDI_CONTROL.sub("", _CONTROL.sub("", text))
     return _SURROGATE.sub("\ufffd", text)
+
+
+def has_hidden_controls(s: str) -> bool:
+    """True when text holds characters that ``clean_text`` would remove. Input forms refuse
+    such text with a message rather than letting it change silently in the letter."""
+    text = s.replace("\r\n", "\n").replace("\r", "\n")
+    return bool(_CONTROL.search(text) or _BIDI_CONTROL.search(text) or _SURROGATE.search(text))
 
 
 def one_line(s: object) -> str:
@@ -105,8 +121,9 @@ def _party_lines(party: Party) -> list[str]:
 def render_text(letter: Letter) -> str:
     """The letter as plain text, ending with a single newline."""
     parts: list[list[str]] = [
-        # No recipient block: this text goes into the recipient's own web form or mailbox.
         _party_lines(letter.sender),
+        # The recipient too, even in a web form: a complete letter names who it is for.
+        _party_lines(replace(letter.recipient, email="")),
         _wrap(letter.place_date or letter.date_text),
         _wrap(f"{letter.reference_label}: {letter.reference}"),
         _wrap(letter.subject),

@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, func
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dsar.db import Base
@@ -34,6 +34,11 @@ class Workspace(Base):
     # Only a hash of the secret link's token is stored: a database leak reveals no links.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    # Reminders by email are opt-in: the address, the UI language to write in and when the
+    # person consented. No consent time, no reminders.
+    reminder_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    reminder_locale: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    reminders_consented_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     requests: Mapped[list[DataRequest]] = relationship(back_populates="workspace")
 
@@ -72,5 +77,40 @@ class Event(Base):
     occurred_on: Mapped[date] = mapped_column(Date)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     recorded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    # An edit is a new event naming the one it corrects (or retracts); the old row stays.
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), nullable=True
+    )
 
     request: Mapped[DataRequest] = relationship(back_populates="events")
+
+
+class Upload(Base):
+    """A file the person received (a reply, a data export). The bytes live under
+    instance/uploads/ with a random name; this row holds what we know about them."""
+
+    __tablename__ = "upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True, default=new_public_id)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))  # sniffed on the server, never trusted
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class SentReminder(Base):
+    """One row per reminder email sent: the unique key makes "send" safe to run from cron at
+    any frequency, even twice at once. A changed due date is a new key, so a new reminder."""
+
+    __tablename__ = "sent_reminder"
+    __table_args__ = (UniqueConstraint("request_id", "kind", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    due_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())

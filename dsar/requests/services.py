@@ -4,14 +4,15 @@ stored request back into the plain values compose() takes."""
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.letters.compose import LetterRequest
+from dsar.letters.compose import LetterRequest, calendar_for
 from dsar.letters.inputs import parse_person, recipient_from_dict
 from dsar.requests.models import DataRequest, Event, Workspace, hash_token
+from dsar.requests.status import CaseState, EventValue, derive
 
 # Crockford base32 without I, L, O, U: unambiguous when read out on the phone or retyped.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -111,3 +112,47 @@ def letter_request(request: DataRequest) -> LetterRequest:
         restriction_ground=details.get("restriction_ground", ""),
         decision=details.get("decision", ""),
     )
+
+
+def created_on(request: DataRequest) -> date:
+    """The request's own date (the day it was written), which no event may precede."""
+    return date.fromisoformat((request.details or {})["letter_date"])
+
+
+def event_values(request: DataRequest) -> list[EventValue]:
+    return [
+        EventValue(kind=e.kind, occurred_on=e.occurred_on, data=dict(e.data or {}), id=e.id,
+                   supersedes=e.supersedes_id)
+        for e in request.events
+    ]
+
+
+def calendar_of(request: DataRequest) -> dict[str, str]:
+    """The holiday calendar of the organisation's location (LEGAL.md §1)."""
+    return calendar_for(recipient_from_dict(request.recipient))
+
+
+def case_state(request: DataRequest, today: date, events: list[EventValue] | None = None) -> CaseState:
+    """Derived from the events every time: status is never stored (DESIGN.md)."""
+    values = event_values(request) if events is None else events
+    return derive(values, today=today, **calendar_of(request))
+
+
+def set_reminders(workspace: Workspace, *, email: str, locale: str, now: datetime) -> None:
+    """Opt in: reminders go to ``email`` in ``locale``; ``now`` records the consent."""
+    workspace.reminder_email = email
+    workspace.reminder_locale = locale
+    workspace.reminders_consented_at = now
+
+
+def stop_reminders(workspace: Workspace) -> None:
+    """Opt out: the address is forgotten, not just switched off."""
+    workspace.reminder_email = None
+    workspace.reminder_locale = None
+    workspace.reminders_consented_at = None
+
+
+def save_draft_text(request: DataRequest, key: str, values: dict) -> None:
+    """Keep what the person typed for a follow-up (complaint wording), so it is there next
+    time. These are drafts of letters, not facts about the case: they live in ``details``."""
+    request.details = {**(request.details or {}), key: values}

@@ -1,48 +1,106 @@
-"""The private workspace behind the secret link: the person's requests and their letters."""
+"""The private workspace behind the secret link: what needs doing, the letters, reminders by
+email and the JSON export. The per-request pages are in views_tracking and views_escalation,
+registered on the same blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from datetime import datetime
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
 
 from dsar.letters.compose import compose
-from dsar.letters.email import mailto_link
 from dsar.letters.formats import FORMATS, render
 from dsar.letters.text import render_text
-from dsar.requests.services import find_workspace, get_request, letter_request, workspace_requests
-from dsar.web.setup import db
+from dsar.requests import forms
+from dsar.requests import views_escalation as _escalation  # noqa: F401 - registers its routes
+from dsar.requests import views_tracking as _tracking  # noqa: F401 - registers its routes
+from dsar.requests.blueprint import bp, load_request, load_workspace
+from dsar.requests.export import export_json
+from dsar.requests.services import (
+    case_state,
+    letter_request,
+    set_reminders,
+    stop_reminders,
+    workspace_requests,
+)
+from dsar.requests.status import DUE_SOON_DAYS
+from dsar.web.setup import db, today
 
-bp = Blueprint("requests", __name__)
+GROUPS = ("overdue", "due_soon", "to_send", "waiting", "done")
+
+__all__ = ["bp"]
 
 
-def _workspace(token: str):
-    workspace = find_workspace(db(), token)
-    if workspace is None:
-        abort(404)
-    return workspace
+def _item(token: str, req) -> dict:
+    state = case_state(req, today())
+    item = {"request": req, "state": state}
+    if state.status == "draft":
+        # Not sent yet: the letter and every way of sending it, right here.
+        letter = compose(letter_request(req))
+        item.update(letter=letter, text=render_text(letter), mailto="")
+        if letter.recipient.email:
+            from dsar.letters.email import mailto_link  # the email renderer, only when needed
+
+            item["mailto"] = mailto_link(letter)
+    return item
+
+
+def _sort_key(item: dict):
+    state = item["state"]
+    far = 10**6
+    return (GROUPS.index(state.group), state.days_left if state.days_left is not None else far,
+            item["request"].id)
 
 
 @bp.get("/w/<token>")
 def workspace(token: str):
-    ws = _workspace(token)
-    items = []
-    for req in workspace_requests(db(), ws):
-        letter = compose(letter_request(req))
-        items.append({
-            "request": req,
-            "letter": letter,
-            "text": render_text(letter),
-            "mailto": mailto_link(letter) if letter.recipient.email else "",
-        })
+    ws = load_workspace(token)
+    items = sorted((_item(token, req) for req in workspace_requests(db(), ws)), key=_sort_key)
+    groups = [(name, [i for i in items if i["state"].group == name]) for name in GROUPS]
+    return _render_workspace(ws, token, items, groups)
+
+
+def _render_workspace(ws, token, items, groups, *, values=None, errors=None, status=200):
     link = url_for("requests.workspace", token=token, _external=True)
-    return render_template("requests/workspace.html", items=items, token=token, link=link,
-                           created=request.args.get("created") == "1")
+    return render_template(
+        "requests/workspace.html", items=items, groups=groups, token=token, link=link,
+        workspace=ws, created=request.args.get("created") == "1",
+        reminders=request.args.get("reminders", ""), values=values or {}, errors=errors or {},
+        due_soon_days=DUE_SOON_DAYS,
+    ), status
+
+
+@bp.post("/w/<token>/reminders")
+def reminders(token: str):
+    ws = load_workspace(token)
+    if request.form.get("action") == "stop":
+        stop_reminders(ws)
+        db().commit()
+        return redirect(url_for("requests.workspace", token=token, reminders="stopped") + "#reminders")
+    result = forms.validate_reminders(request.form)
+    if not result.ok:
+        items = sorted((_item(token, req) for req in workspace_requests(db(), ws)), key=_sort_key)
+        groups = [(name, [i for i in items if i["state"].group == name]) for name in GROUPS]
+        return _render_workspace(ws, token, items, groups, values=result.values,
+                                 errors=result.errors, status=400)
+    set_reminders(ws, email=result.values["email"], locale=str(get_locale() or "en"),
+                  now=datetime.now())
+    db().commit()
+    return redirect(url_for("requests.workspace", token=token, reminders="on") + "#reminders")
+
+
+@bp.get("/w/<token>/export.json")
+def export(token: str):
+    ws = load_workspace(token)
+    return Response(export_json(db(), ws, today()), mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="dsar-requests.json"'})
 
 
 @bp.get("/w/<token>/r/<public_id>/letter.<fmt>")
 def download(token: str, public_id: str, fmt: str):
-    ws = _workspace(token)
-    req = get_request(db(), ws, public_id)
-    if req is None or fmt not in FORMATS:
+    _ws, req = load_request(token, public_id)
+    if fmt not in FORMATS:
         abort(404)
     letter = compose(letter_request(req))
     if fmt == "eml" and not letter.recipient.email:

@@ -17,7 +17,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import Babel, format_date
+from flask_babel import Babel, format_date, get_locale
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.orm import Session
 
@@ -107,6 +107,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(exc):
         return render_template("errors/error.html", code=500, reason="server"), 500
+
+    @app.context_processor
+    def locale_helpers():
+        return {"current_locale": lambda: str(get_locale() or "en")}
 
     @app.template_filter("language_name")
     def language_name(code: str) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from dsar.directory.schema import EMAIL_RE, OrgRecord
 from dsar.directory.services import get_organisation
 from dsar.letters.compose import Recipient, available_locales
+from dsar.letters.text import has_hidden_controls
 from dsar.letters.inputs import (
     MAX_FIELD,
     MAX_TEXT,
@@ -100,6 +101,18 @@ def _check_length(result: StepResult, name: str, limit: int) -> None:
         result.errors[name] = _l("Must be %(n)s characters or fewer", n=limit)
 
 
+def _check_controls(result: StepResult) -> StepResult:
+    """Refuse invisible control characters instead of letting the letter differ silently."""
+    for name, value in result.values.items():
+        if isinstance(value, str) and name not in result.errors and has_hidden_controls(
+            value.replace("\t", " ")
+        ):
+            result.errors[name] = _l(
+                "Remove the invisible control characters (for example a pasted text-direction mark)"
+            )
+    return result
+
+
 def validate_custom_org(form) -> StepResult:
     result = StepResult()
     result.values = {
@@ -119,7 +132,7 @@ def validate_custom_org(form) -> StepResult:
         result.errors["email"] = _l("Enter an email address in the correct format, like name@example.com")
     if not re.fullmatch(r"[a-z]{2}", result.values["country"]):
         result.errors["country"] = _l("Choose the country the organisation is in")
-    return result
+    return _check_controls(result)
 
 
 def custom_org_value(values: dict) -> dict:
@@ -156,7 +169,7 @@ def validate_details(form) -> StepResult:
         result.errors["address"] = _l("Enter your address in 10 lines or fewer")
     if result.values["email"] and not EMAIL_RE.match(result.values["email"]):
         result.errors["email"] = _l("Enter an email address in the correct format, like name@example.com")
-    return result
+    return _check_controls(result)
 
 
 def needs_identifier_step(session: Session, data: dict) -> bool:
@@ -191,7 +204,7 @@ def validate_identifiers(form) -> StepResult:
                 "Write each number as a label, a colon and the number, like Account: 12345"
             )
             break
-    return result
+    return _check_controls(result)
 
 
 def needs_more_step(data: dict) -> bool:
@@ -216,7 +229,7 @@ def validate_more(form, right_key: str) -> StepResult:
     if {"erasure_ground", "restriction_ground"} & set(right.needs):
         if result.values["ground"] not in grounds:
             result.errors["ground"] = _l("Choose the reason that fits best")
-    return result
+    return _check_controls(result)
 
 
 # ---------------------------------------------------------------- finishing

@@ -1,0 +1,132 @@
+"""The translation workflow: extract, update and compile the two sets of catalogs.
+
+- UI catalogs (domain ``messages``) in ``dsar/translations/<lang>/LC_MESSAGES/``: page
+  templates and Python strings.
+- Letter catalogs (domain ``letters``) in ``letters/translations/<lang>/LC_MESSAGES/``: the
+  legal text of every letter template.
+
+Only ``.po`` files are committed. ``ensure_compiled()`` builds a ``.mo`` whenever it is missing
+or older than its ``.po``, so installing and running the app or the tests compiles them; no
+one compiles by hand. ``python run.py i18n extract|update|compile`` runs the steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str
+    source_dirs: tuple[Path, ...]
+    catalog_dir: Path
+    locales: tuple[str, ...]
+    method_map: tuple[tuple[str, str], ...]
+    options: dict
+
+    @property
+    def template(self) -> Path:
+        return self.catalog_dir / f"{self.name}.pot"
+
+    def po(self, locale: str) -> Path:
+        return self.catalog_dir / locale / "LC_MESSAGES" / f"{self.name}.po"
+
+    def mo(self, locale: str) -> Path:
+        return self.po(locale).with_suffix(".mo")
+
+
+UI = Domain(
+    name="messages",
+    source_dirs=(ROOT / "dsar", ROOT / "templates"),
+    catalog_dir=ROOT / "dsar" / "translations",
+    locales=("cy", "de"),
+    method_map=(("**.py", "python"), ("**.html", "jinja2")),
+    options={"**.html": {"extensions": "jinja2.ext.i18n"}},
+)
+LETTERS = Domain(
+    name="letters",
+    source_dirs=(ROOT / "letters",),
+    catalog_dir=ROOT / "letters" / "translations",
+    locales=("cy", "de", "fr", "es", "it", "nl", "pl"),
+    method_map=(("**.j2", "jinja2"),),
+    options={"**.j2": {"extensions": "jinja2.ext.i18n,jinja2.ext.do", "trimmed": "false"}},
+)
+DOMAINS = (UI, LETTERS)
+
+
+def extract(domain: Domain) -> Catalog:
+    catalog = Catalog(project="dsar", msgid_bugs_address="", charset="utf-8",
+                      creation_date=datetime(2026, 1, 1))
+    for source in domain.source_dirs:
+        for filename, lineno, message, comments, context in extract_from_dir(
+            str(source), method_map=list(domain.method_map), options_map=domain.options,
+            keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True,
+        ):
+            location = (str((source / filename).relative_to(ROOT)), lineno)
+            catalog.add(message, None, [location], auto_comments=comments, context=context)
+    domain.template.parent.mkdir(parents=True, exist_ok=True)
+    with domain.template.open("wb") as fh:
+        write_po(fh, catalog, width=100, omit_header=False, sort_output=True)
+    return catalog
+
+
+def update(domain: Domain) -> None:
+    """Merge the template into every language's catalog (new messages arrive untranslated)."""
+    with domain.template.open("rb") as fh:
+        template = read_po(fh)
+    for locale in domain.locales:
+        path = domain.po(locale)
+        if path.exists():
+            with path.open("rb") as fh:
+                catalog = read_po(fh, locale=locale)
+        else:
+            catalog = Catalog(locale=locale, project="dsar", charset="utf-8")
+        catalog.update(template, no_fuzzy_matching=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as fh:
+            write_po(fh, catalog, width=100, sort_output=True, ignore_obsolete=True)
+
+
+def compile_catalog(domain: Domain, locale: str) -> Path:
+    with domain.po(locale).open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    with domain.mo(locale).open("wb") as fh:
+        write_mo(fh, catalog, use_fuzzy=False)
+    return domain.mo(locale)
+
+
+def ensure_compiled(domains: tuple[Domain, ...] = DOMAINS) -> list[Path]:
+    """Compile every catalog whose .mo is missing or older than its .po."""
+    compiled = []
+    for domain in domains:
+        for locale in domain.locales:
+            po, mo = domain.po(locale), domain.mo(locale)
+            if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+                compiled.append(compile_catalog(domain, locale))
+    return compiled
+
+
+def catalog_complete(domain: Domain, locale: str) -> bool:
+    """Every message translated and none fuzzy."""
+    path = domain.po(locale)
+    if not path.exists():
+        return False
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            return False
+    return True

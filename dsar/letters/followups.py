@@ -1,0 +1,239 @@
+"""Follow-up letters: a reminder, a complaint to the organisation and a complaint to the
+regulator, each prefilled from what the event log says (issue 4 item 7).
+
+Same machinery as compose(): the templates in ``letters/followups/`` hold every word (and
+cite LEGAL.md for every legal claim), they call the builder, and the result is one immutable
+``Letter`` that every renderer reads. Inputs are plain values; the request side turns its
+event log into ``CaseFacts``.
+
+A follow-up is written in the request's language only when every follow-up sentence has been
+translated for it; otherwise in English, so a letter is never half in one language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from functools import cache
+
+from dsar.letters.compose import (
+    LETTERS_DIR,
+    LetterRequest,
+    Recipient,
+    _Builder,
+    _clean,
+    _date_formatter,
+    _environment,
+    _labels,
+    available_locales,
+    compose,
+    translations,
+)
+from dsar.letters.model import Letter, Party
+from dsar.rights import CONTROLLER_COMPLAINTS_FROM
+
+FOLLOWUP_KINDS = ("reminder", "complaint_controller", "complaint_regulator")
+# The ICO's complaint form takes "what happened" in at most about 2,000 characters (LEGAL.md §3).
+WHAT_HAPPENED_LIMIT = 2000
+# The reply period a reminder asks for: the person's demand, not a legal period (LEGAL.md §1).
+REMINDER_REPLY_DAYS = 14
+RESPONSES = ("none", "partial", "complete", "refused")
+
+
+class FollowupError(ValueError):
+    """The follow-up cannot be written (unknown kind, no regulator to address)."""
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the timeline. Besides event kinds, "due", "ack_due", "no_reply" and
+    "no_complete_reply" mark the dates the clocks ran out and the state on the letter's date."""
+
+    kind: str
+    on: date
+    channel: str = ""
+    completeness: str = ""
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
+class Correspondence:
+    """One item attached to a regulator complaint: one of our letters or a file received."""
+
+    kind: str  # "letter" (we wrote it) or "file" (the organisation sent it)
+    on: date | None
+    title: str  # the letter's subject or the file's name
+    printed: bool = True  # False: in the ZIP file only (not a PDF or an image, or unreadable)
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    sent_on: date | None = None
+    channel: str = "letter"
+    received_on: date | None = None
+    receipt_assumed: bool = False
+    id_received: date | None = None  # identity information received after the request
+    due: date | None = None
+    extended: bool = False
+    extension_notified: date | None = None
+    extension_invalid: bool = False
+    response: str = "none"
+    response_on: date | None = None
+    complaint_sent_on: date | None = None
+    complaint_ack_due: date | None = None
+    complaint_acknowledged: bool = False
+    timeline: tuple[TimelineEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class FollowupRequest:
+    kind: str
+    request: LetterRequest  # the original request; its ``today`` is the original letter's date
+    facts: CaseFacts
+    today: date  # the follow-up's date
+    locale: str = ""  # preferred language; default: the request's
+    details: str = ""  # complaint to the organisation: the person's own words
+    what_happened: str = ""  # regulator: the person's account (default: a generated draft)
+    harm: str = ""  # regulator: the effect on the person, in their words
+    authority: Recipient | None = None  # regulator: whom the complaint goes to
+    correspondence: tuple[Correspondence, ...] = field(default=())  # regulator: attached items
+
+
+@cache
+def _followups_translated(locale: str) -> bool:
+    """Whether every sentence of every follow-up template has a translation in ``locale``."""
+    if locale == "en":
+        return True
+    if locale not in available_locales():
+        return False
+    env, catalog = _environment(locale), translations(locale)
+    for path in sorted((LETTERS_DIR / "followups").glob("*.j2")):
+        for _line, _function, message in env.extract_translations(path.read_text("utf-8")):
+            if isinstance(message, str) and catalog.gettext(message) == message:
+                return False
+    return True
+
+
+def followup_locale(preferred: str) -> str:
+    return preferred if _followups_translated(preferred) else "en"
+
+
+def _context(req: FollowupRequest, locale: str, builder: _Builder) -> dict:
+    fmt = _date_formatter(locale)
+    facts, original = req.facts, req.request
+
+    def day(value: date | None) -> str:
+        return fmt(value) if value else ""
+
+    person = original.person
+    return {
+        "uk": original.jurisdiction == "uk",
+        "eu": original.jurisdiction == "eu",
+        "reference": original.reference,
+        # The original letter's subject, in the follow-up's language.
+        "request_subject": compose(replace(original, locale=locale)).subject,
+        "letter_date": day(original.today),
+        "organisation": _clean(original.recipient.name),
+        "org_address": ", ".join(_clean(x) for x in original.recipient.address),
+        "org_email": _clean(original.recipient.email),
+        "person_name": _clean(person.name),
+        "person_email": _clean(person.email),
+        "person_address": ", ".join(_clean(x) for x in person.address),
+        "sent_on": day(facts.sent_on),
+        "channel": facts.channel,
+        "received_on": day(facts.received_on),
+        "receipt_assumed": facts.receipt_assumed,
+        "id_received": day(facts.id_received),
+        "due": day(facts.due),
+        "due_passed": bool(facts.due and req.today > facts.due),
+        "extended": facts.extended,
+        "extension_notified": day(facts.extension_notified),
+        "extension_invalid": facts.extension_invalid,
+        "response": facts.response if facts.response in RESPONSES else "none",
+        "response_on": day(facts.response_on),
+        "complaint_sent_on": day(facts.complaint_sent_on),
+        "ack_due": day(facts.complaint_ack_due),
+        "ack_passed": bool(facts.complaint_ack_due and req.today > facts.complaint_ack_due),
+        "complaint_acknowledged": facts.complaint_acknowledged,
+        "complaints_to_controller": req.today >= CONTROLLER_COMPLAINTS_FROM,
+        "reply_by": day(req.today + timedelta(days=REMINDER_REPLY_DAYS)),
+        "timeline": [
+            {"kind": e.kind, "date": day(e.on), "channel": e.channel,
+             "completeness": e.completeness, "outcome": e.outcome}
+            for e in facts.timeline
+        ],
+        "details": _clean(req.details),
+        "what_happened": _clean(req.what_happened),
+        "harm": _clean(req.harm),
+        "correspondence": [
+            {"kind": c.kind, "date": day(c.on), "title": _clean(c.title), "printed": c.printed}
+            for c in req.correspondence
+        ],
+        "p": builder.p, "h": builder.h, "ol": builder.ol, "ul": builder.ul,
+        "quote": builder.quote, "subject": builder.subject, "enclose": builder.enclose,
+    }
+
+
+def what_happened_draft(req: FollowupRequest) -> str:
+    """A first draft of the regulator's "what happened", for the person to edit."""
+    locale = followup_locale(req.locale or req.request.locale)
+    module = _environment(locale).get_template("followups/summary.j2").make_module(
+        _context(req, locale, _Builder()))
+    return re.sub(r"\s+", " ", str(module.text)).strip()
+
+
+def compose_followup(req: FollowupRequest) -> Letter:
+    if req.kind not in FOLLOWUP_KINDS:
+        raise FollowupError(f"unknown follow-up {req.kind!r}")
+    if req.kind == "complaint_regulator" and req.authority is None:
+        raise FollowupError("no regulator to address the complaint to")
+    locale = followup_locale(req.locale or req.request.locale)
+    if req.kind == "complaint_regulator" and not req.what_happened.strip():
+        req = _with_draft(req)
+    env = _environment(locale)
+    builder = _Builder()
+    context = _context(req, locale, builder)
+    env.get_template(f"followups/{req.kind}.j2").render(context)
+    labels = _labels(env, context)
+    fmt = _date_formatter(locale)
+    original = req.request
+    recipient = req.authority if req.kind == "complaint_regulator" else original.recipient
+    assert recipient is not None
+    person = original.person
+    due = {"reminder": req.today + timedelta(days=REMINDER_REPLY_DAYS),
+           "complaint_controller": req.facts.complaint_ack_due}.get(req.kind)
+    return Letter(
+        kind=req.kind,
+        locale=locale,
+        jurisdiction=original.jurisdiction,
+        reference=original.reference,
+        sender=Party(_clean(person.name), tuple(_clean(x) for x in person.address),
+                     _clean(person.email)),
+        recipient=Party(_clean(recipient.name), _address(recipient), recipient.email),
+        date=req.today,
+        date_text=fmt(req.today),
+        place_date=fmt(req.today),
+        subject=builder.subject_text,
+        salutation=labels["salutation"],
+        blocks=tuple(builder.blocks),
+        closing=labels["closing"],
+        signature=_clean(person.name),
+        enclosures=tuple(builder.enclosures),
+        enclosures_heading=labels["enclosures"],
+        reference_label=labels["reference"],
+        page_label=labels["page"],
+        due_date=due,
+        labels=labels,
+    )
+
+
+def _address(recipient: Recipient) -> tuple[str, ...]:
+    """The address lines, without a first line that repeats the name (directory records of
+    authorities often start their address with it)."""
+    name = _clean(recipient.name).casefold()
+    return tuple(x for x in (_clean(line) for line in recipient.address) if x.casefold() != name)
+
+
+def _with_draft(req: FollowupRequest) -> FollowupRequest:
+    return replace(req, what_happened=what_happened_draft(req))

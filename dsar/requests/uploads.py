@@ -1,0 +1,175 @@
+"""Files a person received from an organisation: checked, stored, found again.
+
+The type is sniffed from the bytes (``filetype`` for binary formats, then a text, CSV and
+JSON check); the name and type the browser sent are never trusted. Files are stored outside
+the web root, under the instance folder, with random names, and are only ever served as
+downloads through the workspace that owns them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dsar.requests.models import DataRequest, Upload
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_FILES = 10
+# What we accept: PDF, images, ZIP, CSV, JSON, plain text (issue 4 item 5).
+BINARY_TYPES = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "application/zip": "zip",
+}
+TEXT_TYPES = {"text/csv": "csv", "application/json": "json", "text/plain": "txt"}
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
+_STORED_NAME = re.compile(r"[0-9a-f]{32}")
+# Control characters that never occur in a real text file (TAB, LF, FF and CR do).
+_BINARY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+class UploadError(ValueError):
+    """A file we will not keep; the message (translatable) is for the person."""
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    name: str
+    content: bytes
+
+
+def _decode_text(content: bytes) -> str | None:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return None if _BINARY_CONTROL.search(text) else text
+    return None
+
+
+def _is_csv(text: str) -> bool:
+    """At least two rows, each with the same number (more than one) of fields, separated by
+    commas, semicolons, tabs or bars (European exports often use semicolons)."""
+    try:
+        dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|")
+    except csv.Error:
+        return False
+    rows = [r for r in csv.reader(io.StringIO(text), dialect) if r]
+    widths = {len(r) for r in rows}
+    return len(rows) > 1 and len(widths) == 1 and widths.pop() > 1
+
+
+def sniff(content: bytes, filename: str) -> str | None:
+    """The media type of ``content`` if it is one we accept, else None."""
+    if not content:
+        return None
+    kind = filetype.guess(content)
+    if kind is not None:
+        return kind.mime if kind.mime in BINARY_TYPES else None
+    text = _decode_text(content)
+    if text is None:
+        return None
+    stripped = text.strip()
+    if stripped[:1] in ("{", "["):
+        try:
+            json.loads(stripped)
+            return "application/json"
+        except ValueError:
+            pass
+    try:
+        if filename.lower().endswith(".csv") and _is_csv(text):
+            return "text/csv"
+    except csv.Error:
+        pass
+    return "text/plain"
+
+
+def clean_filename(name: str) -> str:
+    """A display name: the last path part, printable, at most 120 characters."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().strip(".")
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 110] + dot + ext[:9]) if dot and len(ext) < 10 else name[:120]
+    return name or "file"
+
+
+def check(files: list[IncomingFile]) -> list[tuple[IncomingFile, str]]:
+    """Every file with its sniffed type, or UploadError naming the first bad one."""
+    if len(files) > MAX_FILES:
+        raise UploadError(_l("Choose %(n)s files or fewer at a time", n=MAX_FILES))
+    checked = []
+    for item in files:
+        shown = clean_filename(item.name)
+        if len(item.content) > MAX_UPLOAD_BYTES:
+            raise UploadError(_l("%(name)s is larger than 20 MB", name=shown))
+        media_type = sniff(item.content, shown)
+        if media_type is None:
+            raise UploadError(_l(
+                "%(name)s is not a PDF, image (JPEG, PNG, GIF, WebP), ZIP, CSV, JSON or text file",
+                name=shown))
+        checked.append((item, media_type))
+    return checked
+
+
+def store(session: Session, request: DataRequest, checked, uploads_dir: Path) -> list[Upload]:
+    """Write each file under a random name (mode 0600) and record it."""
+    uploads_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stored = []
+    for item, media_type in checked:
+        name = secrets.token_hex(16)
+        path = uploads_dir / name
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(item.content)
+        upload = Upload(
+            request_id=request.id, stored_name=name, original_name=clean_filename(item.name),
+            media_type=media_type, size=len(item.content),
+            sha256=hashlib.sha256(item.content).hexdigest(),
+        )
+        session.add(upload)
+        stored.append(upload)
+    session.flush()
+    return stored
+
+
+def request_uploads(session: Session, request: DataRequest) -> list[Upload]:
+    return list(session.scalars(
+        select(Upload).where(Upload.request_id == request.id).order_by(Upload.id)))
+
+
+def get_upload(session: Session, request: DataRequest, public_id: str) -> Upload | None:
+    """Scoped to the request (itself scoped to its workspace)."""
+    return session.scalar(
+        select(Upload).where(Upload.request_id == request.id, Upload.public_id == public_id))
+
+
+def read_upload(upload: Upload, uploads_dir: Path) -> bytes:
+    if not _STORED_NAME.fullmatch(upload.stored_name):
+        raise UploadError("stored file name is malformed")
+    return (uploads_dir / upload.stored_name).read_bytes()
+
+
+def download_name(upload: Upload) -> str:
+    """The original name with the extension of the type we sniffed (never the sent one)."""
+    extension = BINARY_TYPES.get(upload.media_type) or TEXT_TYPES.get(upload.media_type, "bin")
+    stem = upload.original_name.rsplit(".", 1)[0] if "." in upload.original_name else (
+        upload.original_name)
+    return f"{stem}.{extension}"

@@ -1,0 +1,137 @@
+"""Follow-ups for one request: a reminder, a complaint to the organisation and the complaint
+bundle for the regulator (issue 4 item 7)."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request, url_for
+from flask_babel import get_locale
+
+from dsar.deadlines import EU_COUNTRIES
+from dsar.directory.services import list_organisations
+from dsar.letters.followups import what_happened_draft
+from dsar.letters.formats import FORMATS, render
+from dsar.letters.text import render_text
+from dsar.requests import escalation, forms
+from dsar.requests.blueprint import bp, load_request, uploads_dir
+from dsar.requests.services import case_state, save_draft_text
+from dsar.requests.status import CHANNELS
+from dsar.web.setup import db, today
+
+LETTER_KINDS = ("reminder", "complaint_controller")
+_COMPLAINT_KEY = "complaint_draft"
+_REGULATOR_KEY = "regulator_draft"
+
+
+def _attachment(content: bytes, mimetype: str, filename: str) -> Response:
+    return Response(content, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _channel() -> str:
+    channel = request.args.get("channel", "letter")
+    return channel if channel in CHANNELS else "letter"
+
+
+def _followup(req, kind: str, channel: str = "letter"):
+    details = (req.details or {}).get(_COMPLAINT_KEY, {}).get("details", "")
+    return escalation.followup_letter(
+        req, kind, today(), channel=channel,
+        details=details if kind == "complaint_controller" else "")
+
+
+@bp.get("/w/<token>/r/<public_id>/followup/<kind>.<fmt>")
+def followup(token: str, public_id: str, kind: str, fmt: str):
+    _ws, req = load_request(token, public_id)
+    if kind not in LETTER_KINDS or fmt not in FORMATS:
+        abort(404)
+    letter = _followup(req, kind, _channel())
+    if fmt == "eml" and not letter.recipient.email:
+        abort(404)
+    rendered = render(letter, fmt)
+    return _attachment(rendered.content, rendered.mimetype,
+                       f"{letter.filename_stem}.{rendered.extension}")
+
+
+@bp.route("/w/<token>/r/<public_id>/followup/<kind>", methods=["GET", "POST"])
+def followup_page(token: str, public_id: str, kind: str):
+    """The letter as text, its downloads and (complaint) the person's own words."""
+    _ws, req = load_request(token, public_id)
+    if kind not in LETTER_KINDS:
+        abort(404)
+    values = dict((req.details or {}).get(_COMPLAINT_KEY, {}))
+    errors, status = {}, 200
+    if request.method == "POST" and kind == "complaint_controller":
+        result = forms.validate_complaint(request.form)
+        values, errors = result.values, result.errors
+        if result.ok:
+            save_draft_text(req, _COMPLAINT_KEY, result.values)
+            db().commit()
+        else:
+            status = 400
+    letter = _followup(req, kind, _channel())
+    return render_template(
+        "requests/followup.html", req=req, token=token, kind=kind, letter=letter,
+        text=render_text(letter), values=values, errors=errors, channel=_channel(),
+        state=case_state(req, today()), saved=request.method == "POST" and not errors,
+    ), status
+
+
+def _authority(req, saved: dict):
+    return escalation.regulator_for(db(), req, residence_country=saved.get("residence") or None,
+                                    override_slug=saved.get("authority") or None)
+
+
+def _countries() -> list[tuple[str, str]]:
+    """The UK and the EU/EEA states, named in the page's language, in its alphabetical order."""
+    names = get_locale().territories
+    pairs = [(code, names.get(code.upper(), code.upper()))
+             for code in ("gb",) + EU_COUNTRIES]
+    return sorted(pairs, key=lambda pair: pair[1])
+
+
+@bp.route("/w/<token>/r/<public_id>/regulator", methods=["GET", "POST"])
+def regulator(token: str, public_id: str):
+    _ws, req = load_request(token, public_id)
+    state = case_state(req, today())
+    saved = dict((req.details or {}).get(_REGULATOR_KEY, {}))
+    errors, warnings, status = {}, {}, 200
+    if request.method == "POST":
+        result = forms.validate_regulator(request.form)
+        saved, errors, warnings = result.values, result.errors, result.warnings
+        if result.ok:
+            save_draft_text(req, _REGULATOR_KEY, result.values)
+            db().commit()
+        else:
+            status = 400
+    authority = _authority(req, saved)
+    if not saved.get("what_happened") and authority is not None:
+        draft = escalation.followup(req, "complaint_regulator", today(), authority=authority)
+        saved["what_happened"] = what_happened_draft(draft)
+    if not warnings and saved.get("what_happened"):
+        warnings = forms.validate_regulator(saved).warnings
+    return render_template(
+        "requests/regulator.html", req=req, token=token, state=state, authority=authority,
+        values=saved, errors=errors, warnings=warnings, status=status,
+        countries=_countries(),
+        authorities=list_organisations(db(), kind="supervisory_authority"),
+        ready=bool((req.details or {}).get(_REGULATOR_KEY)) and not errors,
+        bundle_url=url_for("requests.bundle", token=token, public_id=public_id, fmt="pdf"),
+    ), status
+
+
+@bp.get("/w/<token>/r/<public_id>/regulator/bundle.<fmt>")
+def bundle(token: str, public_id: str, fmt: str):
+    _ws, req = load_request(token, public_id)
+    saved = (req.details or {}).get(_REGULATOR_KEY)
+    if fmt not in ("pdf", "zip") or not saved:
+        abort(404)
+    authority = _authority(req, saved)
+    if authority is None:
+        abort(404)
+    result = escalation.regulator_bundle(
+        db(), req, today(), what_happened=saved.get("what_happened", ""),
+        harm=saved.get("harm", ""), authority=authority, uploads_dir=uploads_dir())
+    stem = f"{req.reference}-complaint-regulator"
+    if fmt == "pdf":
+        return _attachment(result.pdf, "application/pdf", f"{stem}.pdf")
+    return _attachment(result.zip, "application/zip", f"{stem}.zip")

@@ -1,0 +1,141 @@
+"""One request's page: where it stands, its timeline, and recording what happened."""
+
+from __future__ import annotations
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from dsar.requests import tracking
+from dsar.requests import uploads as up
+from dsar.requests.blueprint import bp, load_request, uploads_dir
+from dsar.requests.ics import due_date_calendar
+from dsar.requests.services import case_state, created_on, event_values
+from dsar.web.setup import db, today
+
+
+def _files_by_id(req) -> dict:
+    return {u.public_id: u for u in up.request_uploads(db(), req)}
+
+
+def _timeline(state) -> list[dict]:
+    """The events in date order, with the due date placed where it falls among them."""
+    items = [((e.occurred_on, 0), {"event": e}) for e in state.events]
+    if state.due is not None and state.days_left is not None:
+        items.append(((state.due, 1), {"due": state.due, "passed": state.days_left < 0}))
+    if state.complaint_ack_due and not state.complaint_acknowledged:
+        items.append(((state.complaint_ack_due, 1), {"ack_due": state.complaint_ack_due,
+                                                     "passed": state.complaint_ack_late}))
+    return [item for _key, item in sorted(items, key=lambda x: x[0])]
+
+
+@bp.get("/w/<token>/r/<public_id>")
+def detail(token: str, public_id: str):
+    _ws, req = load_request(token, public_id)
+    state = case_state(req, today())
+    effective_ids = {e.id for e in state.events}
+    retractable = {e.id for e in state.events if tracking.can_retract(req, e)}
+    return render_template(
+        "requests/request.html", req=req, state=state, token=token,
+        actions=tracking.available_actions(state), files=_files_by_id(req),
+        log=event_values(req), effective_ids=effective_ids, retractable=retractable,
+        timeline=_timeline(state),
+        recorded=request.args.get("recorded", ""), today=today(),
+    )
+
+
+def _incoming_files() -> list[up.IncomingFile]:
+    files = []
+    for storage in request.files.getlist("files"):
+        if not storage or not storage.filename:
+            continue
+        files.append(up.IncomingFile(storage.filename, storage.read(up.MAX_UPLOAD_BYTES + 1)))
+    return files
+
+
+def _form(token, req, kind, *, event=None):
+    """Show (GET) or handle (POST) one action's form; ``event`` is the entry being changed."""
+    if request.method == "POST":
+        submission = tracking.validate(request.form, _incoming_files(), kind=kind, request=req,
+                                       today=today(), superseding=event)
+        if submission.ok:
+            tracking.record(db(), req, kind, submission, uploads_dir(),
+                            supersedes=event.id if event else None)
+            db().commit()
+            return redirect(url_for("requests.detail", token=token, public_id=req.public_id,
+                                    recorded=kind) + "#timeline")
+        values, errors, status = submission.values, submission.errors, 400
+    else:
+        values, errors, status = tracking.default_values(today(), event), {}, 200
+    return render_template(
+        "requests/record.html", req=req, token=token, kind=kind, fields=tracking.FIELDS[kind],
+        values=values, errors=errors, event=event, state=case_state(req, today()),
+        created_on=created_on(req), files=_files_by_id(req),
+    ), status
+
+
+@bp.route("/w/<token>/r/<public_id>/record/<kind>", methods=["GET", "POST"])
+def record(token: str, public_id: str, kind: str):
+    _ws, req = load_request(token, public_id)
+    if kind not in tracking.FIELDS:
+        abort(404)
+    return _form(token, req, kind)
+
+
+@bp.route("/w/<token>/r/<public_id>/events/<int:event_id>/edit", methods=["GET", "POST"])
+def edit(token: str, public_id: str, event_id: int):
+    _ws, req = load_request(token, public_id)
+    event = tracking.editable_event(req, event_id)
+    if event is None:
+        abort(404)
+    return _form(token, req, event.kind, event=event)
+
+
+@bp.post("/w/<token>/r/<public_id>/events/<int:event_id>/retract")
+def retract(token: str, public_id: str, event_id: int):
+    _ws, req = load_request(token, public_id)
+    event = tracking.editable_event(req, event_id)
+    if event is None or not tracking.can_retract(req, event):
+        abort(404)
+    tracking.retract(db(), req, event, today())
+    db().commit()
+    return redirect(url_for("requests.detail", token=token, public_id=public_id,
+                            recorded="retracted") + "#timeline")
+
+
+@bp.get("/w/<token>/r/<public_id>/files/<file_id>")
+def file(token: str, public_id: str, file_id: str):
+    _ws, req = load_request(token, public_id)
+    upload = up.get_upload(db(), req, file_id)
+    if upload is None:
+        abort(404)
+    try:
+        content = up.read_upload(upload, uploads_dir())
+    except (OSError, up.UploadError):
+        abort(404)
+    # Always a download, with the type we sniffed: an uploaded file is never rendered as a
+    # page of this site (nosniff is set for every response).
+    name = up.download_name(upload)
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return Response(content, mimetype=upload.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{ascii_name}"',
+    })
+
+
+@bp.get("/w/<token>/r/<public_id>/due.ics")
+def calendar(token: str, public_id: str):
+    _ws, req = load_request(token, public_id)
+    state = case_state(req, today())
+    if state.due is None:
+        abort(404)
+    organisation = (req.recipient or {}).get("name", "")
+    content = due_date_calendar(
+        uid=req.public_id, due=state.due,
+        summary=_("Reply due from %(organisation)s (%(reference)s)",
+                  organisation=organisation, reference=req.reference),
+        description=_("The last day for %(organisation)s to answer your request %(reference)s.",
+                      organisation=organisation, reference=req.reference),
+        alarm_text=_("A reply from %(organisation)s is due in a week (%(reference)s)",
+                     organisation=organisation, reference=req.reference),
+    )
+    return Response(content, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{req.reference}-due.ics"'})

@@ -1,0 +1,136 @@
+"""Tracking in real headless Chromium: record that the letter was posted, record an
+incomplete reply with files attached, look at the timeline, and download the ICO bundle.
+
+Screenshots and the bundle's pages are written to /tmp/dsar-tracking/ so a person can look
+at them (pdftoppm renders the PDF)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from dsar.letters.inputs import recipient_to_dict
+from dsar.requests.services import create_request, create_workspace
+from tests.conftest import EXPERIAN
+
+pytestmark = pytest.mark.browser
+
+OUT = Path("/tmp/dsar-tracking")
+REPLY_PDF_TEXT = "Experian reply: your statutory credit report is enclosed."
+
+
+def _reply_pdf() -> bytes:
+    """A small real PDF (one page of text), as an organisation's reply would be."""
+    from weasyprint import HTML
+
+    return HTML(string=f"<p style='font: 14pt sans-serif'>{REPLY_PDF_TEXT}</p>").write_pdf()
+
+
+def _scan_png() -> bytes:
+    image = Image.new("RGB", (600, 800), "white")
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 40, 560, 120), outline="black", width=4)
+    draw.text((60, 70), "Scanned letter from Experian", fill="black")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _make_request(live_app) -> tuple[str, str]:
+    with live_app.app_context():
+        session = live_app.extensions["dsar_sessions"]()
+        workspace, token = create_workspace(session)
+        req = create_request(
+            session, workspace, right="access", jurisdiction="uk", language="en", org_slug=None,
+            recipient=recipient_to_dict(EXPERIAN),
+            person={"name": "Siân Llŵyd", "address": ["12 Heol y Frenhines", "Cardiff", "CF10 1AA"],
+                    "email": "sian@example.org"},
+            details={"channel": "letter"}, today=date(2026, 9, 1),
+        )
+        session.commit()
+        public_id = req.public_id
+        session.close()
+    return token, public_id
+
+
+def _fill_date(page, day: int, month: int, year: int) -> None:
+    page.get_by_label("Day").fill(str(day))
+    page.get_by_label("Month").fill(str(month))
+    page.get_by_label("Year").fill(str(year))
+
+
+def test_record_a_reply_with_files_and_download_the_ico_bundle(page, live_app, live_server, tmp_path):
+    live_app.config["DSAR_TODAY"] = date(2026, 11, 26)
+    shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir(parents=True)
+    token, public_id = _make_request(live_app)
+
+    page.goto(f"{live_server}/w/{token}")
+    assert page.get_by_role("heading", name="Not sent yet").is_visible()
+    page.get_by_role("link", name="Experian Ltd").click()
+    page.get_by_role("link", name="I have sent it").click()
+    _fill_date(page, 1, 9, 2026)
+    page.get_by_label("By post").check()
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Saved: Posted").is_visible()
+    assert page.get_by_text("Overdue", exact=True).is_visible()
+    assert page.get_by_text("52 days overdue").is_visible()  # due Mon 5 Oct, today 26 Nov
+
+    page.get_by_role("link", name="I received a reply").click()
+    _fill_date(page, 20, 10, 2026)
+    page.get_by_label("No, something is missing").check()
+    page.get_by_label("Notes (optional)").fill("Only the credit file; no scores, no recipients.")
+    (tmp_path / "experian-reply.pdf").write_bytes(_reply_pdf())
+    (tmp_path / "scan.png").write_bytes(_scan_png())
+    (tmp_path / "scores.csv").write_text("date,score\n2026-03-01,412\n", encoding="utf-8")
+    page.get_by_label("Files they sent you (optional)").set_input_files(
+        [str(tmp_path / name) for name in ("experian-reply.pdf", "scan.png", "scores.csv")])
+    page.get_by_role("button", name="Save").click()
+
+    timeline = page.locator("ol.timeline")
+    items = timeline.locator("> li")
+    assert items.count() == 4  # written, posted, reply due (passed), incomplete reply
+    assert "Incomplete reply received" in items.nth(3).inner_text()
+    assert "The reply was due (deadline passed)" in items.nth(2).inner_text()
+    assert timeline.get_by_role("link", name="experian-reply.pdf").is_visible()
+    page.screenshot(path=str(OUT / "request-page.png"), full_page=True)
+    timeline.screenshot(path=str(OUT / "timeline.png"))
+
+    page.get_by_role("link", name="A complaint to the regulator, with all your correspondence").click()
+    assert page.get_by_label("What happened").input_value().startswith(
+        "On 1 September 2026 I sent Experian Ltd a request")
+    page.get_by_label("How has this affected you? (optional)").fill(
+        "I was refused a mortgage and cannot check the score behind it.")
+    page.get_by_role("button", name="Save and prepare the complaint").click()
+    page.screenshot(path=str(OUT / "regulator-page.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the complaint bundle (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("-complaint-regulator.pdf")
+    bundle = OUT / "bundle.pdf"
+    download.save_as(bundle)
+
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(bundle).pages]
+    everything = " ".join(pages)
+    assert "Information Commissioner's Office" in pages[0] and "Wycliffe House" in pages[0]
+    assert "On 20 October 2026 I received a reply that was incomplete." in everything
+    assert "Received from Experian Ltd on 20 October 2026: experian-reply.pdf" in everything
+    assert "scores.csv (in the ZIP file only)" in everything
+    assert "Subject access request under Article 15 UK GDPR" in everything  # our letter
+    assert REPLY_PDF_TEXT in everything  # their reply, merged as it is
+    assert pages.index(next(p for p in pages if REPLY_PDF_TEXT in p)) == len(pages) - 2
+    # The scan is on a page of its own, last (same date, after the PDF), as an image.
+    assert PdfReader(bundle).pages[-1].images
+
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(bundle), str(OUT / "bundle")], check=True)
+        assert sorted(OUT.glob("bundle-*.png"))

@@ -1,0 +1,64 @@
+"""Directory fixtures: the shared datenanfragen.de copy (skipped with a reason when absent),
+a database that already holds it (built once, copied per test), and an admin-enabled app."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "datenanfragen-data"
+SHARED_COMPANIES, SHARED_AUTHORITIES = 3069, 57
+
+
+def _shared_dir() -> Path:
+    if not (SHARED / "companies").is_dir():
+        pytest.skip(f"the shared datenanfragen.de copy is not at {SHARED} (LEGAL.md §5)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    return _shared_dir()
+
+
+@pytest.fixture(scope="session")
+def imported_db(tmp_path_factory) -> Path:
+    """A database file holding the curated records and the whole shared import."""
+    from dsar.db import prepare_database
+    from dsar.directory.importer import import_datenanfragen
+
+    source = _shared_dir()
+    path = tmp_path_factory.mktemp("imported") / "dsar.sqlite3"
+    engine, factory = prepare_database(f"sqlite:///{path}")
+    with factory() as session:
+        report = import_datenanfragen(session, source)
+        session.commit()
+    assert not report.invalid
+    with engine.connect() as conn:  # fold the WAL into the file before it is copied
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def with_import(imported_db, instance_path):
+    """Give the CLI's instance folder a copy of the imported database."""
+    shutil.copy(imported_db, instance_path / "dsar.sqlite3")
+    return instance_path / "dsar.sqlite3"
+
+
+@pytest.fixture
+def admin_app(app):
+    settings = app.config["DSAR_SETTINGS"]
+    app.config["DSAR_SETTINGS"] = dataclasses.replace(settings, admin_token="correct horse battery")
+    return app
+
+
+@pytest.fixture
+def session(app):
+    factory = app.extensions["dsar_sessions"]
+    with factory() as session:
+        yield session

@@ -1,0 +1,197 @@
+"""The citizen wizard through the Flask test client, with real CSRF tokens."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import re
+
+from docx import Document
+from pypdf import PdfReader
+
+from tests.conftest import csrf_token
+
+
+def post(client, url, data, follow=False):
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token}, follow_redirects=follow)
+
+
+def walk(client, *, orgs=("experian-gb",), right="score_pack", details=None, more=None):
+    """Complete the wizard; return the confirmation page response."""
+    response = post(client, "/write/organisations", {"orgs": list(orgs), "shown": list(orgs)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    response = post(client, "/write/request", {"right": right})
+    assert response.status_code == 302
+    response = post(client, "/write/details", details or {
+        "name": "Siân Llŵyd", "address": "12 Heol y Frenhines\nCardiff\nCF10 1AA",
+        "email": "sian@example.org",
+    })
+    assert response.status_code == 302
+    if response.headers["Location"].endswith("/write/identifiers"):
+        response = post(client, "/write/identifiers", {
+            "dob-day": "27", "dob-month": "3", "dob-year": "1984",
+            "previous_addresses": "3 Mill Road\nSwansea\nSA1 1AA",
+            "customer_numbers": "Customer number: 12345678",
+        })
+        assert response.status_code == 302
+    if response.headers["Location"].endswith("/write/more"):
+        response = post(client, "/write/more", more or {"decision": "My score is wrong."})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"].endswith("/write/check")
+    response = post(client, "/write/check", {})
+    assert response.status_code == 302
+    assert "/w/" in response.headers["Location"]
+    return client.get(response.headers["Location"])
+
+
+def test_home_and_security_headers(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'lang="en"' in response.get_data(as_text=True)
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_post_without_csrf_token_is_refused(client):
+    response = client.post("/write/request", data={"right": "access"})
+    assert response.status_code == 400
+    assert "session has expired" in response.get_data(as_text=True)
+
+
+def test_full_walk_gives_letters_in_every_format(client):
+    page = walk(client)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Your letters are ready" in html
+    assert page.headers["Cache-Control"] == "no-store"
+    link = re.search(r'class="secret-link"><a href="([^"]+)"', html).group(1)
+    reference = re.search(r"DSAR-[0-9A-Z]{4}-[0-9A-Z]{4}", html).group(0)
+    pdf_url = re.search(r'href="(/w/[^"]+/letter\.pdf)"', html).group(1)
+    pdf = client.get(pdf_url)
+    assert pdf.mimetype == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    text = " ".join(text.split())
+    assert "Experian Ltd" in text and "Siân Llŵyd" in text and reference in text
+    assert "C-203/22" in text and "Date of birth: 27 March 1984" in text
+    docx = client.get(pdf_url.replace(".pdf", ".docx"))
+    document = Document(io.BytesIO(docx.data))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert reference in body
+    assert "My score is wrong." in body
+    txt = client.get(pdf_url.replace(".pdf", ".txt")).get_data(as_text=True)
+    assert reference in txt
+    # The secret link works in a new session; a wrong token does not.
+    other = client.application.test_client()
+    assert other.get(link.replace("http://localhost", "")).status_code == 200
+    assert other.get("/w/not-the-token").status_code == 404
+
+
+def test_email_format_for_an_organisation_with_an_address(client):
+    html = walk(client, orgs=("equifax-gb",), right="access").get_data(as_text=True)
+    eml_url = re.search(r'href="(/w/[^"]+/letter\.eml)"', html).group(1)
+    message = email.message_from_bytes(client.get(eml_url).data, policy=email.policy.default)
+    assert message["To"].addresses[0].addr_spec.lower() == "ukdpo@equifax.com"
+    assert re.search(r"DSAR-[0-9A-Z]{4}-[0-9A-Z]{4}", message["Subject"])
+    assert 'href="mailto:UKDPO@equifax.com?subject=' in html or "mailto:ukdpo" in html.lower()
+
+
+def test_one_letter_per_organisation(client):
+    html = walk(client, orgs=("experian-gb", "equifax-gb", "transunion-gb"),
+                right="access").get_data(as_text=True)
+    assert "3 letters have been written" in html
+    assert len(set(re.findall(r"DSAR-[0-9A-Z]{4}-[0-9A-Z]{4}", html))) == 3
+
+
+def test_missing_fields_show_error_summary_and_keep_input(client):
+    post(client, "/write/organisations", {"orgs": ["experian-gb"], "shown": ["experian-gb"]})
+    post(client, "/write/request", {"right": "access"})
+    response = post(client, "/write/details", {"name": "", "address": "1 Road\nLeeds",
+                                                "email": "not-an-email"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "There is a problem" in html
+    assert '<a href="#name">Enter your full name</a>' in html
+    assert 'href="#email"' in html
+    assert "1 Road\nLeeds</textarea>" in html and 'value="not-an-email"' in html
+    assert "<title>Error:" in html
+
+
+def test_choosing_nothing_is_an_error(client):
+    response = post(client, "/write/organisations", {"action": "continue"})
+    assert response.status_code == 400
+    assert "Choose at least one organisation" in response.get_data(as_text=True)
+    response = post(client, "/write/request", {})
+    assert "Choose what you want the organisation to do" in response.get_data(as_text=True)
+
+
+def test_unlisted_organisation(client):
+    response = post(client, "/write/organisations/other", {
+        "name": "Tiny Scoring Ltd", "address": "1 Data Street\nLondon\nEC1A 1BB", "country": "gb"})
+    assert response.status_code == 302
+    html = walk(client, orgs=(), right="access").get_data(as_text=True)
+    assert "Tiny Scoring Ltd" in html
+
+
+def test_preselected_organisation_from_link(client):
+    html = client.get("/write/organisations?org=equifax-gb").get_data(as_text=True)
+    assert re.search(r'id="org-equifax-gb" name="orgs" type="checkbox" value="equifax-gb" checked', html)
+
+
+def test_check_page_change_links_return_to_check(client):
+    walk_until_check = post(client, "/write/organisations", {"orgs": ["acxiom-gb"], "shown": ["acxiom-gb"]})
+    assert walk_until_check.status_code == 302
+    post(client, "/write/request", {"right": "access"})
+    post(client, "/write/details", {"name": "A B", "address": "1 Road\nLeeds LS1 1AA"})
+    html = client.get("/write/check").get_data(as_text=True)
+    assert "Check your answers" in html
+    response = post(client, "/write/request?return=check", {"right": "object_marketing"})
+    assert response.headers["Location"].endswith("/write/check")
+
+
+def test_hostile_input_is_printed_literally(client):
+    hostile = '<script>alert(1)</script> {{7*7}} %s ${x} \u200fevil 😀'
+    html = walk(client, orgs=("acxiom-gb",), right="object_processing", details={
+        "name": hostile, "address": '<link rel="attachment" href="file:///etc/passwd">\nLeeds',
+    }, more={"reasons": "file:///etc/passwd <img src=x onerror=alert(1)>"}).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{7*7}} %s ${x}" in html
+    txt_url = re.search(r'href="(/w/[^"]+/letter\.txt)"', html).group(1)
+    text = client.get(txt_url).get_data(as_text=True)
+    assert hostile in text
+    assert '<link rel="attachment" href="file:///etc/passwd">' in text
+    pdf = PdfReader(io.BytesIO(client.get(txt_url.replace(".txt", ".pdf")).data))
+    assert "/EmbeddedFiles" not in pdf.trailer["/Root"].get("/Names", {})
+    pdf_text = " ".join(p.extract_text() for p in pdf.pages)
+    assert "{{7*7}}" in pdf_text and "root:x:0" not in pdf_text
+
+
+def test_very_long_name_is_refused_clearly(client):
+    post(client, "/write/organisations", {"orgs": ["acxiom-gb"], "shown": ["acxiom-gb"]})
+    post(client, "/write/request", {"right": "access"})
+    response = post(client, "/write/details", {"name": "x" * 10000, "address": "1 Road"})
+    assert response.status_code == 400
+    assert "300 characters or fewer" in response.get_data(as_text=True)
+
+
+def test_language_switch_keeps_place(client):
+    response = client.get("/language/cy?next=/write/request")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/write/request")
+    assert client.get("/language/de?next=//evil.example").headers["Location"] == "/"
+
+
+def test_unknown_pages_are_404_not_500(client):
+    assert client.get("/write/nope").status_code == 404
+    assert client.get("/w/abc/r/def/letter.pdf").status_code == 404
+
+
+def test_hidden_control_characters_are_refused_and_input_kept(client):
+    post(client, "/write/organisations", {"orgs": ["acxiom-gb"], "shown": ["acxiom-gb"]})
+    post(client, "/write/request", {"right": "access"})
+    response = post(client, "/write/details", {"name": "Eve \u202egnp.exe", "address": "1 Road\x07"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert html.count("Remove the invisible control characters") == 4  # summary + field, twice
+    assert "Eve \u202egnp.exe" in html
