@@ -6,7 +6,7 @@ Imports the shared copy into a temporary SQLite database (timing the import), th
 realistic query mix — exact names, prefixes as typed, typos, aliases and brands, domains —
 through the FTS5 index (what the app uses) and through ``ScanSearchIndex`` (the portable
 fallback, read every row and rank in Python) as the baseline. Prints p50/p95 per kind and
-overall, and the ratio; the last line is
+overall (the slow scan runs every fifth query), and the ratio; the last line is
 ``import_s=<s> fts_p50_ms=<x> fts_p95_ms=<y> scan_p50_ms=<z> scan_p95_ms=<w> speedup_p50=<r>``.
 No asserts: the target (p95 ≤ 20 ms) is read off the figures.
 """
@@ -94,19 +94,21 @@ def main() -> None:
             mix = query_mix(list_organisations(session), args.n, random.Random(args.seed))
             fts = search_index(session)
             timed(fts.search, session, mix[:20])  # warm the page cache for both
+            # The scan takes about a second a query: every fifth query of the mix is enough.
             results = {"fts": timed(fts.search, session, mix),
-                       "scan": timed(ScanSearchIndex().search, session, mix)}
+                       "scan": timed(ScanSearchIndex().search, session, mix[::5])}
         engine.dispose()
     print(f"{len(mix)} queries; milliseconds per query (p50 / p95)")
-    print(f"{'kind':8} {'n':>4}  {'fts p50':>8} {'fts p95':>8}  {'scan p50':>8} {'scan p95':>8}")
+    print(f"{'kind':8} {'n':>4}  {'fts p50':>8} {'fts p95':>8}  {'n':>4} {'scan p50':>8} {'scan p95':>8}")
     for kind in dict.fromkeys(k for k, _q in mix):
-        f, s = results["fts"][kind], results["scan"][kind]
-        print(f"{kind:8} {len(f):>4}  {pct(f, .5):8.2f} {pct(f, .95):8.2f}  "
+        f, s = results["fts"][kind], results["scan"].get(kind, [float("nan")])
+        print(f"{kind:8} {len(f):>4}  {pct(f, .5):8.2f} {pct(f, .95):8.2f}  {len(s):>4} "
               f"{pct(s, .5):8.2f} {pct(s, .95):8.2f}")
     every = {name: [v for values in per_kind.values() for v in values] for name, per_kind in results.items()}
     f50, f95 = pct(every["fts"], .5), pct(every["fts"], .95)
     s50, s95 = pct(every["scan"], .5), pct(every["scan"], .95)
-    print(f"{'all':8} {len(every['fts']):>4}  {f50:8.2f} {f95:8.2f}  {s50:8.2f} {s95:8.2f}")
+    print(f"{'all':8} {len(every['fts']):>4}  {f50:8.2f} {f95:8.2f}  {len(every['scan']):>4} "
+          f"{s50:8.2f} {s95:8.2f}")
     print(f"mean fts {statistics.mean(every['fts']):.2f} ms; target p95 <= 20 ms")
     print(f"import_s={import_s:.2f} fts_p50_ms={f50:.2f} fts_p95_ms={f95:.2f} scan_p50_ms={s50:.2f} "
           f"scan_p95_ms={s95:.2f} speedup_p50={s50 / f50:.1f}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from dsar.config import load_settings
+from dsar.config import ENV_SETTINGS, load_settings
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -16,7 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     ensure_compiled()
     config = dict(config or {})
-    env_overrides = {k: v for k, v in config.items() if k.startswith("DSAR_")}
+    env_overrides = {k: v for k, v in config.items() if k in ENV_SETTINGS}
     settings = load_settings({**__import__("os").environ, **env_overrides})
     app = Flask(
         __name__,
@@ -32,7 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
     )
-    app.config.update({k: v for k, v in config.items() if not k.startswith("DSAR_")})
+    app.config.update({k: v for k, v in config.items() if k not in ENV_SETTINGS})
     engine, session_factory = prepare_database(settings.database_url)
     app.extensions["dsar_engine"] = engine
     app.extensions["dsar_sessions"] = session_factory

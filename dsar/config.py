@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The settings read from the environment; create_app(config) accepts the same names.
+ENV_SETTINGS = (
+    "DSAR_INSTANCE_PATH", "DSAR_DATABASE_URL", "DSAR_SECRET_KEY", "DSAR_SMTP_URL",
+    "DSAR_ADMIN_TOKEN", "DSAR_BASE_URL",
+)
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,8 @@ UI = Domain(
     source_dirs=(ROOT / "dsar", ROOT / "templates"),
     catalog_dir=ROOT / "dsar" / "translations",
     locales=("cy", "de"),
-    method_map=(("**.py", "python"), ("**.html", "jinja2")),
-    options={"**.html": {"extensions": "jinja2.ext.i18n"}},
+    method_map=(("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")),
+    options={"**.html": {"extensions": "jinja2.ext.i18n"}, "**.txt": {"extensions": "jinja2.ext.i18n"}},
 )
 LETTERS = Domain(
     name="letters",

@@ -44,10 +44,15 @@ def tokens(text: str) -> list[str]:
     return list(_tokens(text))
 
 
+@lru_cache(maxsize=50_000)
+def _core(words: tuple[str, ...]) -> tuple[str, ...]:
+    kept = tuple(w for w in words if w not in LEGAL_WORDS)
+    return kept or words
+
+
 def core(words) -> tuple[str, ...]:
     """The words of a name without legal forms (but never nothing)."""
-    kept = tuple(w for w in words if w not in LEGAL_WORDS)
-    return kept or tuple(words)
+    return _core(tuple(words))
 
 
 def domains(*urls_or_emails: str) -> list[str]:
@@ -77,7 +82,7 @@ def match_tier(query: list[str], names: list[str]) -> int:
         words = _tokens(name)
         if not words:
             continue
-        if query == words or query == core(words):
+        if query == words or query == _core(words):
             return 4
         if words[: len(head)] == head and len(words) > len(head) and words[len(head)].startswith(last):
             best = 3

@@ -32,7 +32,7 @@ GROUPS = ("overdue", "due_soon", "to_send", "waiting", "done")
 __all__ = ["bp"]
 
 
-def _item(token: str, req) -> dict:
+def _item(req) -> dict:
     state = case_state(req, today())
     item = {"request": req, "state": state}
     if state.status == "draft":
@@ -56,7 +56,7 @@ def _sort_key(item: dict):
 @bp.get("/w/<token>")
 def workspace(token: str):
     ws = load_workspace(token)
-    items = sorted((_item(token, req) for req in workspace_requests(db(), ws)), key=_sort_key)
+    items = sorted((_item(req) for req in workspace_requests(db(), ws)), key=_sort_key)
     groups = [(name, [i for i in items if i["state"].group == name]) for name in GROUPS]
     return _render_workspace(ws, token, items, groups)
 
@@ -80,7 +80,7 @@ def reminders(token: str):
         return redirect(url_for("requests.workspace", token=token, reminders="stopped") + "#reminders")
     result = forms.validate_reminders(request.form)
     if not result.ok:
-        items = sorted((_item(token, req) for req in workspace_requests(db(), ws)), key=_sort_key)
+        items = sorted((_item(req) for req in workspace_requests(db(), ws)), key=_sort_key)
         groups = [(name, [i for i in items if i["state"].group == name]) for name in GROUPS]
         return _render_workspace(ws, token, items, groups, values=result.values,
                                  errors=result.errors, status=400)

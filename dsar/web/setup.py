@@ -3,6 +3,8 @@ Babel, security headers, error pages and the blueprints."""
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import date
 
 from babel import Locale
@@ -45,10 +47,29 @@ def today() -> date:
 
 
 def select_locale() -> str:
+    """The explicit choice, then the session, then Accept-Language, then English.
+
+    English pages are British English (dates like 30 December 2026)."""
     chosen = session.get("ui_lang")
-    if chosen in UI_LOCALES:
-        return chosen
-    return request.accept_languages.best_match(UI_LOCALES) or "en"
+    if chosen not in UI_LOCALES:
+        chosen = request.accept_languages.best_match(UI_LOCALES) or "en"
+    return "en_GB" if chosen == "en" else chosen
+
+
+class RedactSecretLinks(logging.Filter):
+    """Access logs must not contain the secret tokens of workspace links."""
+
+    pattern = re.compile(r"/w/[A-Za-z0-9_-]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(
+                self.pattern.sub("/w/[redacted]", a) if isinstance(a, str) else a
+                for a in record.args
+            )
+        if isinstance(record.msg, str):
+            record.msg = self.pattern.sub("/w/[redacted]", record.msg)
+        return True
 
 
 language_bp = Blueprint("language", __name__)
@@ -67,6 +88,7 @@ def switch(lang: str):
 
 
 def init_app(app: Flask) -> None:
+    logging.getLogger("werkzeug").addFilter(RedactSecretLinks())
     csrf.init_app(app)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_locale)
@@ -110,7 +132,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def locale_helpers():
-        return {"current_locale": lambda: str(get_locale() or "en")}
+        return {"current_locale": lambda: get_locale().language if get_locale() else "en"}
 
     @app.template_filter("language_name")
     def language_name(code: str) -> str:

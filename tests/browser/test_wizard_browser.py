@@ -31,9 +31,9 @@ def test_walk_to_the_pdf(page, live_server, tmp_path):
     page.get_by_role("button", name="Continue").click()
     # Experian is a credit reference agency: the identifiers page is asked.
     assert page.get_by_role("heading", name="Details that help them find your records").is_visible()
-    page.get_by_label("Day").fill("27")
-    page.get_by_label("Month").fill("3")
-    page.get_by_label("Year").fill("1984")
+    page.get_by_label("Day", exact=True).fill("27")
+    page.get_by_label("Month", exact=True).fill("3")
+    page.get_by_label("Year", exact=True).fill("1984")
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Which score or decision, and what is your view of it? (optional)").fill(
         "I was refused a phone contract in March.")

@@ -195,3 +195,20 @@ def test_hidden_control_characters_are_refused_and_input_kept(client):
     assert response.status_code == 400
     assert html.count("Remove the invisible control characters") == 4  # summary + field, twice
     assert "Eve \u202egnp.exe" in html
+
+
+def test_dates_on_pages_are_british_english(client):
+    html = walk(client, orgs=("acxiom-gb",), right="access").get_data(as_text=True)
+    assert "30 December 2026" in html
+
+
+def test_access_log_redacts_secret_links():
+    import logging
+
+    from dsar.web.setup import RedactSecretLinks
+
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"%s" %s %s',
+                               ("GET /w/SeCrEt-token_123/r/x/letter.pdf HTTP/1.1", "200", "-"), None)
+    RedactSecretLinks().filter(record)
+    message = record.getMessage()
+    assert "SeCrEt-token_123" not in message and "/w/[redacted]/r/x/letter.pdf" in message
