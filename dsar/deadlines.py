@@ -4,9 +4,12 @@ Pure functions (no Flask, no database) so the web app, the CLI and the letters a
 the same date. The rules are those of LEGAL.md section 1 (UK GDPR Art 12(3)/12A and the ICO
 right-of-access guidance; EU GDPR Art 12(3) with Regulation 1182/71 Art 3).
 
-Every result carries ``steps``: plain-language sentences explaining how the date was reached.
-All sentences are built by ``_step`` from the ``_MESSAGES`` table so they can be translated in
-one place later.
+Every result carries ``steps``: plain-language English sentences explaining how the date was
+reached (the CLI prints them), and ``explanation``: the same steps as data (``Step``: a message
+key and its raw values - dates stay ``date`` objects), so the web UI can word them in the
+reader's language (dsar/requests/explain.py). Both come from ``_step``: it builds the Step, and
+the English is rendered from it through the ``_MESSAGES`` table, the single place where the
+English wording lives.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ __all__ = [
     "Deadline",
     "DeadlineError",
     "Pause",
+    "Step",
     "add_months",
     "compute_deadline",
     "deemed_receipt",
@@ -73,6 +77,24 @@ class Pause:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One explanation step as data: a ``_MESSAGES`` key and the values its sentence needs, in
+    the order given. Dates are ``date`` objects, holiday names are as ``holidays`` gives them,
+    counts are ints. Hashable, so a Deadline stays hashable."""
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.values)
+
+    @property
+    def english(self) -> str:
+        """The English sentence (what ``Deadline.steps`` holds)."""
+        return _MESSAGES[self.key].format_map({k: _Shown(v) for k, v in self.values})
+
+
+@dataclass(frozen=True)
 class Deadline:
     due: date  # the due date (the reply is in time until the end of that day)
     start: date  # the date the clock (re)started
@@ -81,6 +103,8 @@ class Deadline:
     extended: bool  # a valid extension was applied
     extension_invalid: bool  # an extension was notified too late: flagged, NOT applied
     paused_days: int  # clarification days that moved the due date
+    # The same steps as data, one Step per sentence of ``steps`` (for translated explanations).
+    explanation: tuple[Step, ...] = ()
 
 
 # --- explanation sentences: the single place where wording lives --------------------------
@@ -91,9 +115,9 @@ _MESSAGES = {
     "id_received": "identity information received {day}: the month starts again from that day",
     "corresponding": "corresponding date {day}",
     "corresponding_ext": "extended: corresponding date three months after the start is {day}",
-    "month_end": "{month} has no day {n}, so the last day of that month counts",
+    "month_end": "{month:%B %Y} has no day {n}, so the last day of that month counts",
     "holiday": "{day} is {name}",
-    "weekend": "{day} is a {weekday}",
+    "weekend": "{day} is a {day:%A}",
     "due": "due {day}",
     "pause": "clarification from {start} to {end}: {n} day(s) do not count",
     "pause_clipped": "clarification days before the clock started ({start}) do not count",
@@ -119,10 +143,26 @@ def _fmt(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def _step(key: str, **values: object) -> str:
-    """Build one explanation sentence; dates are formatted here so the wording stays uniform."""
-    shown = {k: _fmt(v) if isinstance(v, date) else v for k, v in values.items()}
-    return _MESSAGES[key].format(**shown)
+class _Shown:
+    """A value as an English sentence shows it: a bare ``{day}`` is ``_fmt(day)``, a format spec
+    (``{day:%A}``) goes to the date itself; anything else formats as usual."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        if isinstance(self.value, date) and not spec:
+            return _fmt(self.value)
+        return format(self.value, spec)
+
+
+def _step(key: str, **values: object) -> Step:
+    """Build one explanation step; its English sentence is ``Step.english``."""
+    if key not in _MESSAGES:
+        raise KeyError(f"no explanation message {key!r}")
+    return Step(key, tuple(values.items()))
 
 
 # --- calendars -----------------------------------------------------------------------------
@@ -171,7 +211,7 @@ def next_working_day_on_or_after(day: date, calendar) -> date:
     return _roll(day, calendar, None)
 
 
-def _roll(day: date, calendar, steps: list[str] | None) -> date:
+def _roll(day: date, calendar, steps: list[Step] | None) -> date:
     """Move forward to a working day, recording why each skipped day does not count."""
     while not is_working_day(day, calendar):
         if steps is not None:
@@ -179,7 +219,7 @@ def _roll(day: date, calendar, steps: list[str] | None) -> date:
             if name:
                 steps.append(_step("holiday", day=day, name=name))
             else:
-                steps.append(_step("weekend", day=day, weekday=f"{day:%A}"))
+                steps.append(_step("weekend", day=day))
         day = _next_day(day)
     return day
 
@@ -210,7 +250,7 @@ def _apply_pauses(
     clock_start: date,
     pauses: Sequence[Pause],
     calendar,
-    steps: list[str],
+    steps: list[Step],
 ) -> tuple[date, int]:
     """Move the (unrolled) due date later by the clarification days; return (date, days).
 
@@ -252,13 +292,13 @@ def _period_end(
     pauses: Sequence[Pause],
     pauses_apply: bool,
     calendar,
-    steps: list[str],
+    steps: list[Step],
 ) -> tuple[date, date, int]:
     """Corresponding date, then pauses, then roll: (due, corresponding, paused_days)."""
     corresponding = add_months(start, months)
     steps.append(_step("corresponding" if months == 1 else "corresponding_ext", day=corresponding))
     if corresponding.day != start.day:
-        steps.append(_step("month_end", month=f"{corresponding:%B %Y}", n=start.day))
+        steps.append(_step("month_end", month=corresponding, n=start.day))
     paused_days = 0
     moved = corresponding
     if pauses_apply and pauses:
@@ -315,7 +355,7 @@ def compute_deadline(
     elif pauses and not pauses_apply:
         steps.append(_step("pause_pre_duaa", commencement=CLARIFICATION_PAUSE_FROM))
 
-    one_month_steps: list[str] = []
+    one_month_steps: list[Step] = []
     due, corresponding, paused = _period_end(
         start, 1, pauses, pauses_apply, calendar, one_month_steps
     )
@@ -339,10 +379,11 @@ def compute_deadline(
         due=due,
         start=start,
         corresponding=corresponding,
-        steps=tuple(steps),
+        steps=tuple(step.english for step in steps),
         extended=valid,
         extension_invalid=invalid,
         paused_days=paused,
+        explanation=tuple(steps),
     )
 
 

@@ -10,8 +10,10 @@ from dsar.deadlines import (
     CLARIFICATION_PAUSE_FROM,
     JURISDICTIONS,
     UK_REGIONS,
+    Deadline,
     DeadlineError,
     Pause,
+    Step,
     add_months,
     compute_deadline,
     deemed_receipt,
@@ -243,6 +245,59 @@ def test_extension_then_pause_then_roll():
     # but inside the extended period, so it counts.
     assert result.paused_days == 3
     assert result.due == D(2026, 8, 10)
+
+
+
+# --- the explanation as data (for translated explanations) -------------------------------------
+
+EXPLAINED_CASES = [
+    (D(2024, 11, 25), {}),
+    (D(2026, 1, 31), {}),
+    (D(2023, 10, 30), {"region": "scotland"}),
+    (D(2024, 9, 3), {"jurisdiction": "eu", "region": "de"}),
+    (D(2024, 11, 1), {"id_received": D(2024, 11, 10)}),
+    (D(2026, 5, 5), {"pauses": [Pause(D(2026, 5, 11), D(2026, 5, 15))]}),
+    (D(2026, 5, 5), {"pauses": [Pause(D(2026, 6, 10), D(2026, 6, 12))]}),
+    (D(2026, 5, 5), {"id_received": D(2026, 5, 10), "pauses": [Pause(D(2026, 5, 6), D(2026, 5, 11))]}),
+    (D(2026, 2, 4), {"pauses": [Pause(D(2026, 2, 10), D(2026, 2, 12))]}),
+    (D(2026, 5, 5), {"jurisdiction": "eu", "region": "fr",
+                     "pauses": [Pause(D(2026, 5, 11), D(2026, 5, 15))]}),
+    (D(2024, 11, 25), {"extension_notified": D(2024, 12, 20)}),
+    (D(2024, 11, 25), {"extension_notified": D(2024, 12, 28)}),
+    (D(2023, 11, 30), {"extended": True}),
+]
+
+
+@pytest.mark.parametrize(("received", "kwargs"), EXPLAINED_CASES)
+def test_explanation_is_the_steps_as_data(received, kwargs):
+    result = compute_deadline(received, **kwargs)
+    assert len(result.explanation) == len(result.steps)
+    assert all(isinstance(step, Step) for step in result.explanation)
+    assert tuple(step.english for step in result.explanation) == result.steps
+    assert result.explanation[0].key == "received"
+    assert result.explanation[-1].key == "due"
+    assert result.explanation[-1].as_dict() == {"day": result.due}
+    hash(result)  # frozen all the way down
+
+
+def test_explanation_keeps_raw_values():
+    result = compute_deadline(D(2024, 11, 25))
+    assert [step.key for step in result.explanation] == [
+        "received", "corresponding", "holiday", "holiday", "due",
+    ]
+    assert result.explanation[2] == Step("holiday", (("day", D(2024, 12, 25)), ("name", "Christmas Day")))
+    month_end = compute_deadline(D(2026, 1, 31)).explanation
+    assert Step("month_end", (("month", D(2026, 2, 28)), ("n", 31))) in month_end
+    assert Step("weekend", (("day", D(2026, 2, 28)),)) in month_end
+    paused = compute_deadline(D(2026, 5, 5), pauses=[Pause(D(2026, 5, 11), D(2026, 5, 15))])
+    assert Step("pause_moved", (("n", 5), ("day", D(2026, 6, 10)))) in paused.explanation
+
+
+def test_deadline_can_still_be_built_without_an_explanation():
+    built = Deadline(due=D(2024, 12, 27), start=D(2024, 11, 25), corresponding=D(2024, 12, 25),
+                     steps=("due Fri 27 Dec 2024",), extended=False, extension_invalid=False,
+                     paused_days=0)
+    assert built.explanation == ()
 
 
 # --- deemed receipt ----------------------------------------------------------------------------

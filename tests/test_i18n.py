@@ -57,7 +57,8 @@ def test_catalog_complete_and_current(domain, locale, sources):
     catalog = _read(domain, locale)
     ids = {m.id for m in catalog if m.id}
     missing = sources[domain.name] - ids
-    assert not missing, f"{domain.name}/{locale} lacks {len(missing)} messages, e.g. {sorted(missing, key=str)[:3]}"
+    example = sorted(missing, key=str)[:3]
+    assert not missing, f"{domain.name}/{locale} lacks {len(missing)} messages, e.g. {example}"
     for message in catalog:
         if not message.id:
             continue

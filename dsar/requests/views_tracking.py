@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from dsar.requests import tracking
 from dsar.requests import uploads as up
 from dsar.requests.blueprint import bp, load_request, uploads_dir
+from dsar.requests.explain import explain_steps
 from dsar.requests.ics import due_date_calendar
 from dsar.requests.services import case_state, created_on, event_values
 from dsar.web.setup import db, today
@@ -38,7 +39,7 @@ def detail(token: str, public_id: str):
         "requests/request.html", req=req, state=state, token=token,
         actions=tracking.available_actions(state), files=_files_by_id(req),
         log=event_values(req), effective_ids=effective_ids, retractable=retractable,
-        timeline=_timeline(state),
+        timeline=_timeline(state), explain_steps=explain_steps,
         recorded=request.args.get("recorded", ""), today=today(),
     )
 

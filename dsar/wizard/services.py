@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 from dsar.directory.schema import EMAIL_RE, OrgRecord
 from dsar.directory.services import get_organisation
 from dsar.letters.compose import Recipient, available_locales
-from dsar.letters.text import has_hidden_controls
 from dsar.letters.inputs import (
     MAX_FIELD,
     MAX_TEXT,
     recipient_from_record,
     recipient_to_dict,
 )
+from dsar.letters.text import has_hidden_controls
 from dsar.requests.models import DataRequest, Workspace, hash_token
 from dsar.requests.services import create_request, create_workspace
 from dsar.rights import (

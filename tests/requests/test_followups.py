@@ -64,7 +64,7 @@ def test_uk_complaint_to_the_organisation_has_the_s164a_clock(make_request):
     facts = CaseFacts(**{**OVERDUE.__dict__, "complaint_ack_due": date(2026, 12, 25)})
     text = letter_text(make_request, "complaint_controller", facts, details="My words <b>here</b>.")
     assert "Complaint under section 164A of the Data Protection Act 2018" in text
-    assert "within 30 days of the day you receive it, that is by 25 December 2026" in text
+    assert "within 30 days beginning with the day you receive it, that is by 25 December 2026" in text
     assert "My words <b>here</b>." in text  # quoted as data, never markup
     assert "On 1 September 2026 I sent my request by post." in text
 
@@ -85,7 +85,7 @@ def test_ico_complaint_has_exactly_the_form_fields(make_request):
                 "How this has affected me", "Copies of correspondence"]
     assert [text.index(h) for h in headings] == sorted(text.index(h) for h in headings)
     assert "Name: Siân Llŵyd" in text and "Email: sian@example.org" in text
-    assert "Name: Experian Ltd" in text and "Address: PO Box 9000, Nottingham, NG80 7WP" in text
+    assert "Organisation name: Experian Ltd" in text and "Address: PO Box 9000, Nottingham, NG80 7WP" in text
     # What happened defaults to a draft made from the facts.
     assert "On 1 September 2026 I sent Experian Ltd a request" in text
     assert "1. On 1 September 2026 I sent my request by post." in text

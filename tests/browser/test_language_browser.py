@@ -1,0 +1,49 @@
+"""Interface language and letter language are independent (issue 5): a person switches the
+interface to Welsh, keeps what they typed, completes the wizard, and gets the letter in the
+language chosen for the organisation (German for SCHUFA)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.browser
+
+
+def test_welsh_interface_german_letter(page, live_server, tmp_path):
+    page.goto(f"{live_server}/write/organisations?org=schufa-de")
+    page.locator(".lang-switch").get_by_role("link", name="Cymraeg").click()
+    assert page.locator("html").get_attribute("lang") == "cy"
+    h1 = page.locator("h1").inner_text()
+    assert h1 != "Which organisations do you want to write to?"
+    assert page.locator("#org-schufa-de").is_checked()
+    page.locator("button[name=action][value=continue]").click()
+    page.locator("#right").check()  # the first choice: see what data they hold
+    page.locator("main form button[type=submit]").click()
+    page.locator("#name").fill("Siân Llŵyd")
+    # Switching language keeps what was typed but not yet sent.
+    page.locator(".lang-switch").get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#name").input_value() == "Siân Llŵyd"
+    page.locator(".lang-switch").get_by_role("link", name="Cymraeg").click()
+    assert page.locator("#name").input_value() == "Siân Llŵyd"
+    page.locator("#address").fill("12 Heol y Frenhines\nCaerdydd\nCF10 1AA")
+    page.locator("main form button[type=submit]").click()
+    if page.locator("#dob-day").count():
+        page.locator("main form button[type=submit]").click()
+    # Check your answers: the letter language defaults to the organisation's (German).
+    select = page.locator("#lang-schufa-de")
+    assert select.input_value() == "de"
+    page.locator("main form button[type=submit]").last.click()
+    assert page.locator("html").get_attribute("lang") == "cy"
+    with page.expect_download() as info:
+        page.locator("a[href$='letter.pdf']").first.click()
+    path = tmp_path / "brief.pdf"
+    info.value.save_as(path)
+    pages = PdfReader(io.BytesIO(path.read_bytes())).pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split())
+    assert "Sehr geehrte Damen und Herren" in text
+    assert "Art. 15 DSGVO" in text
+    assert "Siân Llŵyd" in text
