@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from dsar.directory.models import Correction
 from dsar.directory.schema import OrgRecord, RecordError, parse_record
-from dsar.directory.search import search_index
 from dsar.directory.services import get_organisation, save_record
 
 # The fields a person may correct, in the order the form offers them.
@@ -167,8 +166,7 @@ def accept(session: Session, public_id: str, *, today: date, now: datetime) -> O
         updated = apply_changes(record, correction.changes, correction.source_url, today)
     except RecordError as exc:
         raise CorrectionError(_l("The change can no longer be applied: %(detail)s", detail=str(exc))) from exc
-    save_record(session, updated, "corrected")
-    search_index(session).update(session, updated.slug)
+    save_record(session, updated, "corrected")  # the search index follows
     correction.status, correction.reviewed_at = "accepted", now
     return updated
 

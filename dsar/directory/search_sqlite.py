@@ -136,11 +136,10 @@ class SqliteSearchIndex:
         where = " AND ".join(["org_search MATCH :match", *filters])
         sql = ("SELECT rowid, name, aliases, brands, domains, origin, country, countries, "
                f"bm25(org_search, {WEIGHTS}) FROM org_search WHERE {where} ")
-        values = params | {"match": match, "n": CANDIDATES}
-        rows = session.execute(text(sql + "ORDER BY 9 LIMIT :n"), values).all()
-        # Our own records always compete, however many others share a common word.
-        rows += session.execute(text(sql + f"AND origin IN {_HAND} LIMIT :n"), values).all()
-        return rows
+        # Our own records always compete, however many others share a common word: they come
+        # first into the candidates, the rest by text score; ranking.py then orders them all.
+        order = f"ORDER BY origin NOT IN {_HAND}, 9 LIMIT :n"
+        return session.execute(text(sql + order), params | {"match": match, "n": CANDIDATES}).all()
 
     @staticmethod
     def _key(words, row, user_country, penalty=0.0):

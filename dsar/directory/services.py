@@ -48,10 +48,10 @@ def curated_digest() -> str:
     return digest.hexdigest()
 
 
-def save_record(session: Session, record: OrgRecord, origin: str) -> bool:
+def save_record(session: Session, record: OrgRecord, origin: str, *, reindex: bool = True) -> bool:
     """Insert or update one organisation by slug; return True when anything changed.
 
-    The caller keeps the search index in step (``search_index(session).update``)."""
+    The search index follows unless ``reindex`` is False (bulk loads rebuild it once instead)."""
     data = record.to_dict()
     org = session.scalar(select(Organisation).where(Organisation.slug == record.slug))
     if org is None:
@@ -61,11 +61,13 @@ def save_record(session: Session, record: OrgRecord, origin: str) -> bool:
                 quality=record.quality, origin=origin, record=data,
             )
         )
-        return True
-    if org.record == data and org.origin == origin:
+    elif org.record == data and org.origin == origin:
         return False
-    org.name, org.kind, org.country = record.name, record.kind, record.country
-    org.quality, org.origin, org.record = record.quality, origin, data
+    else:
+        org.name, org.kind, org.country = record.name, record.kind, record.country
+        org.quality, org.origin, org.record = record.quality, origin, data
+    if reindex:
+        search_index(session).update(session, record.slug)
     return True
 
 
@@ -82,17 +84,16 @@ def load_curated_records(session: Session) -> int:
     changed = [
         record.slug
         for record in curated_records()
-        if origins.get(record.slug) not in KEPT_ON_RELOAD and save_record(session, record, "curated")
+        if origins.get(record.slug) not in KEPT_ON_RELOAD
+        and save_record(session, record, "curated", reindex=False)
     ]
     index = search_index(session)
     if stored is None:  # first start, or the first since the index existed: index everything
         index.rebuild(session)
+        session.add(DirectoryMeta(key=CURATED_DIGEST_KEY, value=digest))
     else:
         for slug in changed:
             index.update(session, slug)
-    if stored is None:
-        session.add(DirectoryMeta(key=CURATED_DIGEST_KEY, value=digest))
-    else:
         stored.value = digest
     return len(changed)
 

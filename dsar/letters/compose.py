@@ -227,20 +227,34 @@ def compose(request: LetterRequest) -> Letter:
         "quote": builder.quote, "subject": builder.subject, "enclose": builder.enclose,
     }
     env.get_template("letter.j2").render(context)
-    labels = _labels(env, context)
-    return Letter(
-        kind=right.key,
-        locale=request.locale,
-        jurisdiction=request.jurisdiction,
-        reference=request.reference,
-        sender=Party(_clean(person.name), tuple(_clean(x) for x in person.address),
-                     _clean(person.email)),
+    return render_letter(
+        env, builder, context, kind=right.key, locale=request.locale,
+        jurisdiction=request.jurisdiction, reference=request.reference, person=person,
         recipient=Party(_clean(request.recipient.name),
                         tuple(_clean(x) for x in request.recipient.address),
                         request.recipient.email),
-        date=request.today,
-        date_text=fmt(request.today),
-        place_date=fmt(request.today),
+        today=request.today, due=due,
+    )
+
+
+def render_letter(env, builder: _Builder, context: dict, *, kind: str, locale: str,
+                  jurisdiction: str, reference: str, person: Person, recipient: Party,
+                  today: date, due: date | None) -> Letter:
+    """Assemble the Letter from what a template put in the builder, with the shared labels.
+    Used by compose() and by the follow-up letters, so every letter has the same frame."""
+    labels = _labels(env, context)
+    fmt = _date_formatter(locale)
+    return Letter(
+        kind=kind,
+        locale=locale,
+        jurisdiction=jurisdiction,
+        reference=reference,
+        sender=Party(_clean(person.name), tuple(_clean(x) for x in person.address),
+                     _clean(person.email)),
+        recipient=recipient,
+        date=today,
+        date_text=fmt(today),
+        place_date=fmt(today),
         subject=builder.subject_text,
         salutation=labels["salutation"],
         blocks=tuple(builder.blocks),

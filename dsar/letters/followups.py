@@ -25,9 +25,9 @@ from dsar.letters.compose import (
     _clean,
     _date_formatter,
     _environment,
-    _labels,
     available_locales,
     compose,
+    render_letter,
     translations,
 )
 from dsar.letters.model import Letter, Party
@@ -195,36 +195,17 @@ def compose_followup(req: FollowupRequest) -> Letter:
     builder = _Builder()
     context = _context(req, locale, builder)
     env.get_template(f"followups/{req.kind}.j2").render(context)
-    labels = _labels(env, context)
-    fmt = _date_formatter(locale)
     original = req.request
     recipient = req.authority if req.kind == "complaint_regulator" else original.recipient
     assert recipient is not None
-    person = original.person
     due = {"reminder": req.today + timedelta(days=REMINDER_REPLY_DAYS),
            "complaint_controller": req.facts.complaint_ack_due}.get(req.kind)
-    return Letter(
-        kind=req.kind,
-        locale=locale,
-        jurisdiction=original.jurisdiction,
-        reference=original.reference,
-        sender=Party(_clean(person.name), tuple(_clean(x) for x in person.address),
-                     _clean(person.email)),
+    return render_letter(
+        env, builder, context, kind=req.kind, locale=locale,
+        jurisdiction=original.jurisdiction, reference=original.reference,
+        person=original.person,
         recipient=Party(_clean(recipient.name), _address(recipient), recipient.email),
-        date=req.today,
-        date_text=fmt(req.today),
-        place_date=fmt(req.today),
-        subject=builder.subject_text,
-        salutation=labels["salutation"],
-        blocks=tuple(builder.blocks),
-        closing=labels["closing"],
-        signature=_clean(person.name),
-        enclosures=tuple(builder.enclosures),
-        enclosures_heading=labels["enclosures"],
-        reference_label=labels["reference"],
-        page_label=labels["page"],
-        due_date=due,
-        labels=labels,
+        today=req.today, due=due,
     )
 
 

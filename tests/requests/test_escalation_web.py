@@ -71,5 +71,7 @@ def test_eu_complaint_goes_to_the_authority_the_directory_picks(app, client, clo
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(
         client.get(f"{tracked.url}/regulator/bundle.pdf").data)).pages).split())
     assert "Graurheindorfer Straße 153" in text
-    assert "I lodge a complaint under Article 77 GDPR about how SCHUFA Holding AG" in text
-    assert "Article 78(2) GDPR" in text
+    # The BfDI's complaint language is German, and German letters are complete: the complaint
+    # is written in German (issue 4 item 7).
+    assert "Hiermit lege ich gemäß Art. 77 DSGVO Beschwerde darüber ein, wie SCHUFA Holding AG" in text
+    assert "Art. 77(2) DSGVO" in text and "Art. 78(2) DSGVO" in text
