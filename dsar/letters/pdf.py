@@ -16,18 +16,29 @@ an element at the end of the letter (``target-counter``), carried to the footer 
 ``string-set``; and a one-page letter shows no page number because its end element sets
 the first-page label back to "". Named strings are resolved after pagination, so unlike
 running elements (which WeasyPrint lays out twice) they add no second layout pass.
+
+Processes: layout (~100 ms of CPU per letter) cannot be shared between letters, so a bulk
+run of several chunks spreads its chunks over a process pool (``workers``; by default one
+process per core). Workers are forked after the toolkit is built, so they inherit it warm
+instead of loading the fonts again; each renders whole chunks and sends back bytes, and the
+parent joins them in letter order while later chunks are still being laid out. Where
+processes cannot be created (no fork, no semaphores, a process limit) the same chunks are
+rendered in this process instead.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import gc
 import io
+import logging
 import mimetypes
+import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -42,6 +53,13 @@ ASSET_SCHEME = "dsar-asset"
 # until its document is written (500 letters in one document peak at ~740 MB; 50 at
 # ~135 MB) and per-document costs are small, so chunks bound memory at little cost.
 CHUNK_SIZE = 50
+# The largest chunk a pool worker lays out. Every worker holds one chunk's pages at a
+# time on top of what it inherited from the parent, so with two workers 25 letters each
+# keep the whole run well under 400 MB, and twice as many chunks balance the workers'
+# load better; the cost is one more font subset and one more join per 25 letters.
+POOL_CHUNK_SIZE = 25
+
+log = logging.getLogger(__name__)
 
 
 class RenderError(RuntimeError):
@@ -273,60 +291,193 @@ def _write(document) -> bytes:
         raise RenderError(f"PDF rendering refused a resource: {exc}") from exc
 
 
-def _concat(pdfs: list[bytes]) -> bytes:
-    """Join the chunks' PDFs into one file, in order."""
+def _join(pdfs: Iterator[bytes]) -> bytes:
+    """Join PDFs into one file, in order, taking each as soon as it is produced."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     for pdf in pdfs:
-        writer.append(io.BytesIO(pdf))
+        # Our chunks have no outline; not looking for one saves a walk of each file.
+        writer.append(io.BytesIO(pdf), import_outline=False)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def _chunk_size(requested: int, count: int) -> int:
-    """Chunks need pypdf to be joined; without it, lay out everything as one document."""
-    if count <= requested:
-        return requested
+def _concat(pdfs: list[bytes]) -> bytes:
+    """Join the chunks' PDFs into one file, in order."""
+    return _join(iter(pdfs))
+
+
+def _have_pypdf() -> bool:
     try:
         import pypdf  # noqa: F401
     except ImportError:
+        return False
+    return True
+
+
+def _chunk_size(requested: int, count: int, *, join: bool = True) -> int:
+    """Chunks need pypdf to be joined; without it, lay out everything as one document."""
+    if count <= requested:
+        return requested
+    if join and not _have_pypdf():
         return count
     return max(1, requested)
 
 
+def render_plan(count: int, *, combined: bool = True, chunk_size: int = CHUNK_SIZE,
+                workers: int | None = None) -> tuple[int, int]:
+    """``(letters per chunk, worker processes)`` that render_pdf uses for ``count`` letters.
+
+    ``workers=None``: one process per core, but no more than there are chunks, and no pool
+    at all for a single chunk. 1 renders in this process. With a pool, chunks are at most
+    POOL_CHUNK_SIZE letters and evened out (60 letters → 3 × 20, not 25 + 25 + 10).
+    """
+    if workers is not None and workers < 1:
+        raise ValueError("workers must be at least 1")
+    size = _chunk_size(chunk_size, count, join=combined)
+    chunks = -(-count // size)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if chunks >= 2 else 1
+    workers = min(workers, chunks)
+    if workers <= 1:
+        return size, 1
+    limit = min(size, POOL_CHUNK_SIZE)
+    chunks = max(-(-count // limit), workers)
+    return -(-count // chunks), workers
+
+
+def _render_chunk(letters: Sequence[Letter], start: int, combined: bool) -> bytes | list[bytes]:
+    """One chunk → its PDF (``combined``) or one PDF per letter. Also runs in pool workers."""
+    with _lock:
+        document = _render_document(letters, start)
+        if combined:
+            return _write(document)
+        # Split the laid-out chunk back into one PDF per letter: no second layout.
+        out = []
+        ranges = letter_page_ranges(document, len(letters), start)
+        for letter, pages in zip(letters, ranges, strict=True):
+            copy = document.copy([document.pages[i] for i in pages])
+            copy.metadata = _metadata_for(document.metadata, letter)
+            out.append(_write(copy))
+        return out
+
+
+def _worker_init() -> None:
+    """Runs first in each pool worker.
+
+    Forked, the worker has a copy of the parent's warm toolkit: keep it. Its lock is made
+    anew (the parent's may have been held by another thread at the fork), and the copy of
+    the FontConfiguration forgets its font folder: that folder is the parent's, and the
+    copy must never delete it.
+    """
+    global _lock
+    _lock = threading.RLock()
+    if _toolkit_cache is not None:
+        _toolkit_cache.font_config._folder = None
+
+
+def _pool_errors() -> tuple[type[BaseException], ...]:
+    """What failing to create or keep worker processes looks like.
+
+    OSError: fork or semaphore creation refused (EAGAIN, ENOMEM, EPERM, ENOSYS on
+    platforms without sem_open). BrokenProcessPool: a worker died (killed, or its
+    initializer failed) — RenderError raised inside a worker is not one of these and
+    reaches the caller as it is.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    return OSError, BrokenProcessPool
+
+
+def _start_pool(workers: int):
+    """A ProcessPoolExecutor forking from this process, or None where there can be none."""
+    import multiprocessing
+
+    try:
+        from concurrent.futures import ProcessPoolExecutor
+    except ImportError:  # "This platform lacks a functioning sem_open implementation"
+        return None
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork here (Windows): workers start fresh and build their own
+        context = None
+    try:
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+    except (OSError, NotImplementedError) as exc:
+        log.warning("PDF rendering in one process: no process pool (%s)", exc)
+        return None
+
+
+def _stop_pool(pool) -> None:
+    """Shut a pool down after a failure, ending any worker that did start."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+        process.join(5)
+
+
+def _chunk_results(letters: list[Letter], size: int, combined: bool,
+                   workers: int) -> Iterator[bytes | list[bytes]]:
+    """Each chunk's result, in letter order: from a pool if ``workers`` > 1 and one starts.
+
+    If the pool cannot be started or breaks, the chunks not yet received are rendered here.
+    """
+    starts = range(0, len(letters), size)
+    done = 0
+    if workers > 1:
+        _toolkit()  # build it before the fork so that every worker inherits it warm
+        _template()
+        pool = _start_pool(workers)
+        if pool is not None:
+            errors = _pool_errors()
+            try:
+                futures = [pool.submit(_render_chunk, letters[s:s + size], s, combined)
+                           for s in starts]
+                for future in futures:
+                    result = future.result()
+                    done += 1
+                    yield result
+            except errors as exc:
+                log.warning("PDF rendering continues in one process: %s: %s",
+                            type(exc).__name__, exc)
+                _stop_pool(pool)
+            except BaseException:
+                _stop_pool(pool)  # RenderError, or the caller gave up: no orphan workers
+                raise
+            else:
+                pool.shutdown(wait=True)
+    for s in starts[done:]:
+        yield _render_chunk(letters[s:s + size], s, combined)
+
+
 def render_pdf(letters: Letter | Sequence[Letter], *, combined: bool = True,
-               chunk_size: int = CHUNK_SIZE) -> bytes | list[bytes]:
+               chunk_size: int = CHUNK_SIZE, workers: int | None = None) -> bytes | list[bytes]:
     """One Letter → PDF bytes. Several → one print-ready PDF, or a list (``combined=False``).
 
     Every letter starts on a new page and numbers its own pages ("Page 1 of 2"; nothing
     on a one-page letter). Raises RenderError if a resource was refused.
+
+    ``workers``: processes for a bulk run (see render_plan); None = one per core when
+    there are at least two chunks, 1 = everything in this process. The output is the
+    same either way.
     """
     if isinstance(letters, Letter):
         letters, combined = [letters], True
     letters = list(letters)
     if not letters:
         raise ValueError("render_pdf needs at least one letter")
-    size = _chunk_size(chunk_size, len(letters))
-    out: list[bytes] = []
-    with _lock:
-        for start in range(0, len(letters), size):
-            chunk = letters[start:start + size]
-            document = _render_document(chunk, start)
-            if combined:
-                out.append(_write(document))
-                continue
-            # Split the laid-out chunk back into one PDF per letter: no second layout.
-            ranges = letter_page_ranges(document, len(chunk), start)
-            for letter, pages in zip(chunk, ranges, strict=True):
-                copy = document.copy([document.pages[i] for i in pages])
-                copy.metadata = _metadata_for(document.metadata, letter)
-                out.append(_write(copy))
-            del document  # free this chunk's layout before the next one is built
-    if not combined:
-        return out
-    return out[0] if len(out) == 1 else _concat(out)
+    size, workers = render_plan(len(letters), combined=combined, chunk_size=chunk_size,
+                                workers=workers)
+    with _lock, contextlib.closing(_chunk_results(letters, size, combined, workers)) as results:
+        if not combined:
+            return [pdf for chunk in results for pdf in chunk]
+        if size >= len(letters):
+            return next(results)
+        return _join(results)
 
 
 def _metadata_for(metadata, letter: Letter):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -137,20 +138,20 @@ def _check_order(kind: str, day: date, request: DataRequest, state: CaseState, t
     """Dates: not before the request was written, not in the future, and in a possible order."""
     if day < created_on(request):
         result.errors["date-day"] = _l("The date cannot be before the request was written (%(date)s)",
-                                       date=created_on(request).isoformat())
+                                       date=format_date(created_on(request), format="long"))
     elif day > today:
         result.errors["date-day"] = _l("The date cannot be in the future")
     elif kind in _AFTER_SENDING and state.sent_on is None:
         result.errors["date-day"] = _l("Record when you sent the request first")
     elif kind in _AFTER_SENDING and day < state.sent_on:
         result.errors["date-day"] = _l("The date cannot be before you sent the request (%(date)s)",
-                                       date=state.sent_on.isoformat())
+                                       date=format_date(state.sent_on, format="long"))
     elif kind == "sent" and state.sent_on is not None:
         result.errors["kind"] = _l("You have already recorded sending it: change that entry instead")
     elif kind == "sent" and any(e.kind in _AFTER_SENDING and e.occurred_on < day for e in state.events):
         first = min(e.occurred_on for e in state.events if e.kind in _AFTER_SENDING)
         result.errors["date-day"] = _l("The date cannot be after later entries (%(date)s)",
-                                       date=first.isoformat())
+                                       date=format_date(first, format="long"))
     elif kind == "clarification_provided" and state.status != "awaiting_clarification":
         result.errors["kind"] = _l("Record the organisation's question first")
     else:
@@ -159,7 +160,7 @@ def _check_order(kind: str, day: date, request: DataRequest, state: CaseState, t
         earlier = [e.occurred_on for e in state.events if e.kind == asked]
         if earlier and day < max(earlier):
             result.errors["date-day"] = _l("The date cannot be before the date they asked (%(date)s)",
-                                           date=max(earlier).isoformat())
+                                           date=format_date(max(earlier), format="long"))
 
 
 def validate(form, files: list[up.IncomingFile], *, kind: str, request: DataRequest,

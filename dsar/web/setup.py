@@ -139,6 +139,10 @@ def init_app(app: Flask) -> None:
         # Each language in its own name, so a person finds theirs whatever the UI language.
         return Locale.parse(code).get_display_name(code).capitalize()
 
+    @app.template_filter("iso_date")
+    def iso_date(value: str) -> date:
+        return date.fromisoformat(value)
+
     @app.template_filter("format_date_long")
     def format_date_long(value) -> str:
         return format_date(value, format="long") if value else ""

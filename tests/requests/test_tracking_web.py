@@ -71,7 +71,7 @@ def test_events_must_follow_sending(client, clock, make_tracked):
     assert response.status_code == 400 and "Record when you sent the request first" in text(response)
     record(client, tracked, "sent", "2026-09-05", channel="email")
     response = record(client, tracked, "refused", "2026-09-04")
-    assert response.status_code == 400 and "before you sent the request (2026-09-05)" in text(response)
+    assert response.status_code == 400 and "before you sent the request (5 September 2026)" in text(response)
     response = record(client, tracked, "sent", "2026-09-06", channel="email")
     assert response.status_code == 400 and "already recorded sending it" in text(response)
     response = record(client, tracked, "clarification_provided", "2026-09-10")
