@@ -57,6 +57,10 @@ def organisations():
         selected.append(preselect)
         wiz.update_draft(draft, orgs=selected)
         db().commit()
+    # Links from an organisation page may also name the request that makes sense there.
+    if request.method == "GET" and request.args.get("right") in RIGHT_KEYS:
+        wiz.update_draft(draft, right=request.args["right"])
+        db().commit()
     if request.method == "POST":
         shown = request.form.getlist("shown")
         ticked = set(request.form.getlist("orgs"))

@@ -212,3 +212,12 @@ def test_access_log_redacts_secret_links():
     RedactSecretLinks().filter(record)
     message = record.getMessage()
     assert "SeCrEt-token_123" not in message and "/w/[redacted]/r/x/letter.pdf" in message
+
+
+def test_link_from_organisation_page_preselects_the_request(client):
+    client.get("/write/organisations?org=experian-gb&right=score_pack")
+    html = client.get("/write/request").get_data(as_text=True)
+    assert re.search(r'value="score_pack"[^>]*checked', html)
+    client.get("/write/organisations?org=equifax-gb&right=nonsense")
+    html = client.get("/write/request").get_data(as_text=True)
+    assert re.search(r'value="score_pack"[^>]*checked', html)
