@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import functools
+import re
 import sys
+from datetime import date
 
 import click
 
 
 class CommandError(Exception):
     """An expected failure: printed as one line, exit status 2."""
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_iso_date(text: str, what: str) -> date:
+    """Strict YYYY-MM-DD (date.fromisoformat alone also accepts forms like 20250101)."""
+    text = text.strip()
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise CommandError(f"{what}: {text!r} is not a valid date (expected YYYY-MM-DD)")
 
 
 def fail(message: str) -> None:

@@ -7,11 +7,11 @@ multi-line usage block or a traceback.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import click
 
+from dsar.commands.common import CommandError, parse_iso_date
 from dsar.deadlines import (
     JURISDICTIONS,
     UK_REGIONS,
@@ -20,22 +20,16 @@ from dsar.deadlines import (
     compute_deadline,
 )
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
 
 class _BadInput(Exception):
     """Raised while parsing; its message becomes the single stderr line."""
 
 
 def _parse_date(text: str, what: str) -> date:
-    # Strict YYYY-MM-DD: date.fromisoformat alone would also accept forms like 20250101.
-    text = text.strip()
-    if _ISO_DATE.fullmatch(text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise _BadInput(f"{what}: {text!r} is not a valid date (expected YYYY-MM-DD)")
+    try:
+        return parse_iso_date(text, what)
+    except CommandError as exc:
+        raise _BadInput(str(exc)) from None
 
 
 def _parse_pause(text: str) -> Pause:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from dsar.commands.common import CommandError, database_session, one_line_errors
+from dsar.commands.common import CommandError, database_session, one_line_errors, parse_iso_date
 from dsar.deadlines import DeadlineError
 from dsar.directory.services import get_organisation
 from dsar.letters.compose import (
@@ -73,10 +73,7 @@ def letter_command(right, org_slug, person_file, jurisdiction, lang, fmt, channe
         raise CommandError(f"unknown jurisdiction {jurisdiction!r} (choose uk or eu)")
     if lang is not None and lang not in LETTER_LOCALES:
         raise CommandError(f"unknown language {lang!r} (choose from {', '.join(LETTER_LOCALES)})")
-    try:
-        today = date.fromisoformat(letter_date) if letter_date else date.today()
-    except ValueError:
-        raise CommandError(f"--date {letter_date!r} is not a YYYY-MM-DD date") from None
+    today = parse_iso_date(letter_date, "--date") if letter_date else date.today()
     data = read_person_file(person_file)
     if not isinstance(data, dict):
         raise CommandError(f"person file {person_file}: expected a JSON object")

@@ -8,21 +8,12 @@ from datetime import date
 
 import click
 
-from dsar.commands.common import CommandError, database_session, one_line_errors
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+from dsar.commands.common import CommandError, database_session, one_line_errors, parse_iso_date
 
 
 def parse_day(text: str | None, option: str = "--today") -> date:
     """Strict YYYY-MM-DD, or today when not given."""
-    if text is None:
-        return date.today()
-    if _ISO_DATE.fullmatch(text.strip()):
-        try:
-            return date.fromisoformat(text.strip())
-        except ValueError:
-            pass
-    raise CommandError(f"{option}: {text!r} is not a valid date (expected YYYY-MM-DD)")
+    return date.today() if text is None else parse_iso_date(text, option)
 
 
 def token_from(value: str) -> str:
