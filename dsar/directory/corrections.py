@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from dsar.directory.models import Correction
 from dsar.directory.schema import OrgRecord, RecordError, parse_record
 from dsar.directory.services import get_organisation, save_record
+from dsar.web.forms import FormResult
 
 # The fields a person may correct, in the order the form offers them.
 LIST_FIELDS = ("address", "aliases", "brands")  # one entry per line
@@ -75,14 +76,8 @@ def apply_changes(record: OrgRecord, changes: dict, source_url: str, today: date
 
 
 @dataclass
-class Suggestion:
-    values: dict = field(default_factory=dict)
-    errors: dict = field(default_factory=dict)
+class Suggestion(FormResult):
     changes: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def check_suggestion(record: OrgRecord, form) -> Suggestion:

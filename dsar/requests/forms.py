@@ -3,25 +3,14 @@ again and messages per field, in the wizard's StepResult style."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from flask_babel import lazy_gettext as _l
 
 from dsar.directory.schema import EMAIL_RE
 from dsar.letters.followups import WHAT_HAPPENED_LIMIT
+from dsar.web.forms import FormResult
 
 MAX_TEXT = 10000
 
-
-@dataclass
-class FormResult:
-    values: dict = field(default_factory=dict)
-    errors: dict = field(default_factory=dict)
-    warnings: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def _text(form, name: str, limit: int = MAX_TEXT) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -32,21 +32,14 @@ from dsar.rights import (
     jurisdiction_for_country,
     needs_identifiers,
 )
+from dsar.web.forms import FormResult
 from dsar.wizard.models import WizardDraft
 
 MAX_ORGS = 20
 
 
-@dataclass
-class StepResult:
-    """Cleaned values and errors (field name → message) of one submitted step."""
-
-    values: dict = field(default_factory=dict)
-    errors: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+# Cleaned values and errors (field name → message) of one submitted step.
+StepResult = FormResult
 
 
 # ---------------------------------------------------------------- drafts
@@ -101,6 +94,19 @@ def _check_length(result: StepResult, name: str, limit: int) -> None:
         result.errors[name] = _l("Must be %(n)s characters or fewer", n=limit)
 
 
+def _check_name_address_email(result: StepResult, missing_name, missing_address, long_address) -> None:
+    """The checks shared by the person's details and an organisation typed by hand."""
+    if not result.values["name"]:
+        result.errors["name"] = missing_name
+    _check_length(result, "name", 300)
+    if not result.values["address"]:
+        result.errors["address"] = missing_address
+    elif len(result.values["address"].splitlines()) > 10:
+        result.errors["address"] = long_address
+    if result.values["email"] and not EMAIL_RE.match(result.values["email"]):
+        result.errors["email"] = _l("Enter an email address in the correct format, like name@example.com")
+
+
 def _check_controls(result: StepResult) -> StepResult:
     """Refuse invisible control characters instead of letting the letter differ silently."""
     for name, value in result.values.items():
@@ -121,15 +127,10 @@ def validate_custom_org(form) -> StepResult:
         "email": _text(form, "email"),
         "country": _text(form, "country").lower() or "gb",
     }
-    if not result.values["name"]:
-        result.errors["name"] = _l("Enter the organisation's name")
-    _check_length(result, "name", 300)
-    if not result.values["address"]:
-        result.errors["address"] = _l("Enter the organisation's postal address")
-    elif len(result.values["address"].splitlines()) > 10:
-        result.errors["address"] = _l("Enter the address in 10 lines or fewer")
-    if result.values["email"] and not EMAIL_RE.match(result.values["email"]):
-        result.errors["email"] = _l("Enter an email address in the correct format, like name@example.com")
+    _check_name_address_email(
+        result, _l("Enter the organisation's name"), _l("Enter the organisation's postal address"),
+        _l("Enter the address in 10 lines or fewer"),
+    )
     if not re.fullmatch(r"[a-z]{2}", result.values["country"]):
         result.errors["country"] = _l("Choose the country the organisation is in")
     return _check_controls(result)
@@ -160,15 +161,10 @@ def validate_details(form) -> StepResult:
         "address": _text(form, "address", MAX_TEXT),
         "email": _text(form, "email"),
     }
-    if not result.values["name"]:
-        result.errors["name"] = _l("Enter your full name")
-    _check_length(result, "name", 300)
-    if not result.values["address"]:
-        result.errors["address"] = _l("Enter your postal address")
-    elif len(result.values["address"].splitlines()) > 10:
-        result.errors["address"] = _l("Enter your address in 10 lines or fewer")
-    if result.values["email"] and not EMAIL_RE.match(result.values["email"]):
-        result.errors["email"] = _l("Enter an email address in the correct format, like name@example.com")
+    _check_name_address_email(
+        result, _l("Enter your full name"), _l("Enter your postal address"),
+        _l("Enter your address in 10 lines or fewer"),
+    )
     return _check_controls(result)
 
 
