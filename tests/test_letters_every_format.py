@@ -10,11 +10,11 @@ import urllib.parse
 
 import pytest
 from docx import Document
-from dsar.letters.docx import render_docx
-from dsar.letters.email import mailto_link, render_eml
 from pypdf import PdfReader
 
 from dsar.letters.compose import compose
+from dsar.letters.docx import render_docx
+from dsar.letters.email import mailto_link, render_eml
 from dsar.letters.pdf import render_pdf
 from dsar.letters.text import render_text
 from dsar.rights import RIGHT_KEYS, RIGHTS
