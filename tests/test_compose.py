@@ -175,3 +175,19 @@ def test_section_164a_only_once_in_force(make_request):
     assert "section 164A" in _text(compose(make_request("access")))
     before = compose(make_request("access", today=date(2026, 3, 2)))
     assert "section 164A" not in _text(before)
+
+
+@pytest.mark.parametrize("citation,parts", [
+    ("15", ("15", "", "")),
+    ("15(3)", ("15", "3", "")),
+    ("15(1)(h)", ("15", "1", "h")),
+    ("15(1A)", ("15", "1A", "")),
+    ("22C", ("22C", "", "")),
+])
+def test_citations_split_for_each_languages_style(citation, parts):
+    from dsar.letters.compose import split_article
+
+    result = split_article(citation)
+    assert (result["number"], result["paragraph"], result["point"]) == parts
+    with pytest.raises(ValueError):
+        split_article("Article 15")

@@ -144,3 +144,19 @@ def test_dates_use_the_letter_locale(make_request):
     assert "26. November 2026" in _docx_text(render_docx(compose(make_request(locale="de"))))
     assert "26 novembre 2026" in _docx_text(render_docx(compose(make_request(locale="fr"))))
     assert "26 November 2026" in _docx_text(render_docx(compose(make_request(locale="en"))))
+
+
+@pytest.mark.parametrize("locale,expected", [
+    ("de", ("Art. 15 Abs. 3 DSGVO", "Art. 15 Abs. 1 lit. h DSGVO")),
+    ("fr", ("article 15, paragraphe 3, du RGPD", "article 15, paragraphe 1, point h), du RGPD")),
+    ("es", ("artículo 15, apartado 3, del RGPD", "artículo 15, apartado 1, letra h), del RGPD")),
+    ("it", ("articolo 15, paragrafo 3, del GDPR", "articolo 15, paragrafo 1, lettera h), del GDPR")),
+    ("nl", ("artikel 15, lid 3, AVG", "artikel 15, lid 1, punt h), AVG")),
+    ("pl", ("art. 15 ust. 3 RODO", "art. 15 ust. 1 lit. h RODO")),
+    ("en", ("Article 15(3) GDPR", "Article 15(1)(h) GDPR")),
+])
+def test_citations_use_each_languages_official_form(make_request, locale, expected):
+    text = _docx_text(render_docx(compose(make_request("score_pack", "eu", locale=locale,
+                                                       recipient=SCHUFA))))
+    for citation in expected:
+        assert citation in text, (locale, citation)

@@ -8,6 +8,7 @@ always data inside a block and can never turn into structure or markup.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -157,7 +158,19 @@ def _environment(locale: str) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(locale), newstyle=True)
+    env.globals["split_article"] = split_article
     return env
+
+
+_CITATION = re.compile(r"(?P<number>\d+[A-Z]?)(?:\((?P<paragraph>\d+[A-Z]?)\))?(?:\((?P<point>[a-z]+)\))?")
+
+
+def split_article(citation: str) -> dict[str, str]:
+    """'15(1)(h)' → number 15, paragraph 1, point h (for each language's citation style)."""
+    match = _CITATION.fullmatch(citation)
+    if match is None:
+        raise ValueError(f"not an article citation: {citation!r}")
+    return {k: v or "" for k, v in match.groupdict().items()}
 
 
 def received_date(request: LetterRequest) -> date:

@@ -74,4 +74,4 @@ def test_eu_complaint_goes_to_the_authority_the_directory_picks(app, client, clo
     # The BfDI's complaint language is German, and German letters are complete: the complaint
     # is written in German (issue 4 item 7).
     assert "Hiermit lege ich gemäß Art. 77 DSGVO Beschwerde darüber ein, wie SCHUFA Holding AG" in text
-    assert "Art. 77(2) DSGVO" in text and "Art. 78(2) DSGVO" in text
+    assert "Art. 77 Abs. 2 DSGVO" in text and "Art. 78 Abs. 2 DSGVO" in text
