@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dsar.db import prepare_database  # noqa: E402
+from dsar.bootstrap import prepare_database  # noqa: E402
 from dsar.directory import ranking  # noqa: E402
 from dsar.directory.importer import import_datenanfragen  # noqa: E402
 from dsar.directory.search import ScanSearchIndex, search_index  # noqa: E402

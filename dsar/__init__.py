@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 from dsar.config import ENV_SETTINGS, load_settings
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Config, extensions, blueprints — nothing else. ``config`` overrides DSAR_* settings
-    (tests pass DSAR_DATABASE_URL / DSAR_INSTANCE_PATH the same way the environment does)."""
-    from dsar.db import prepare_database
-    from dsar.i18n import ensure_compiled
+    """Config, extensions, blueprints — nothing else: no migration, no seeding, no catalog
+    compilation (that is the bootstrap step, ``python run.py db upgrade``). ``config``
+    overrides DSAR_* settings (tests pass DSAR_DATABASE_URL / DSAR_INSTANCE_PATH the same way
+    the environment does) and any Flask setting."""
+    from dsar.db import make_engine, make_session_factory
+    from dsar.directory.views import bp as directory_bp
+    from dsar.requests.views import bp as requests_bp
     from dsar.web import setup as web_setup
+    from dsar.wizard.views import bp as wizard_bp
 
-    ensure_compiled()
     config = dict(config or {})
     env_overrides = {k: v for k, v in config.items() if k in ENV_SETTINGS}
-    settings = load_settings({**__import__("os").environ, **env_overrides})
+    settings = load_settings({**os.environ, **env_overrides})
     app = Flask(
         __name__,
         instance_path=str(settings.instance_path),
@@ -31,10 +36,13 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
+        BABEL_TRANSLATION_DIRECTORIES=str(settings.compiled_catalogs),
     )
     app.config.update({k: v for k, v in config.items() if k not in ENV_SETTINGS})
-    engine, session_factory = prepare_database(settings.database_url)
+    engine = make_engine(settings.database_url)
     app.extensions["dsar_engine"] = engine
-    app.extensions["dsar_sessions"] = session_factory
+    app.extensions["dsar_sessions"] = make_session_factory(engine)
     web_setup.init_app(app)
+    for blueprint in (web_setup.language_bp, wizard_bp, directory_bp, requests_bp):
+        app.register_blueprint(blueprint)
     return app

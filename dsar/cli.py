@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from dsar.commands.db import db_group
 from dsar.commands.deadline import deadline_command
 from dsar.commands.i18n import i18n_group
 from dsar.commands.letter import letter_command
@@ -28,7 +29,11 @@ def cli(ctx: click.Context, host: str, port: int, debug: bool) -> None:
     """
     if ctx.invoked_subcommand is None:
         from dsar import create_app
+        from dsar.bootstrap import bootstrap
+        from dsar.config import load_settings
 
+        click.echo("Preparing the database and the directory (a few seconds the first time)…", err=True)
+        bootstrap(load_settings())
         create_app().run(host=host, port=port, debug=debug)
 
 
@@ -38,6 +43,7 @@ cli.add_command(deadline_command)
 cli.add_command(requests_group)
 cli.add_command(reminders_group)
 cli.add_command(i18n_group)
+cli.add_command(db_group)
 
 
 def main() -> None:

@@ -24,6 +24,11 @@ class Settings:
     admin_token: str
     base_url: str
 
+    @property
+    def compiled_catalogs(self) -> Path:
+        """The UI catalogs compiled by the bootstrap step (never inside the source tree)."""
+        return self.instance_path / "catalogs"
+
 
 def _secret_key(instance_path: Path) -> str:
     """Generate a key once into instance/secret_key (mode 0600) so sessions survive restarts."""

@@ -43,22 +43,9 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Apply pending migrations (every entry point calls this on start)."""
+    """Apply pending migrations (the bootstrap step calls this, under its lock)."""
     command.upgrade(alembic_config(engine), "head")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
-
-
-def prepare_database(url: str) -> tuple[Engine, sessionmaker[Session]]:
-    """Engine + sessions for a database that is migrated and holds the shipped directory."""
-    from dsar.directory.services import load_curated_records
-
-    engine = make_engine(url)
-    upgrade(engine)
-    factory = make_session_factory(engine)
-    with factory() as session:
-        load_curated_records(session)
-        session.commit()
-    return engine, factory

@@ -5,13 +5,20 @@
 - Letter catalogs (domain ``letters``) in ``letters/translations/<lang>/LC_MESSAGES/``: the
   legal text of every letter template.
 
-Only ``.po`` files are committed. ``ensure_compiled()`` builds a ``.mo`` whenever it is missing
-or older than its ``.po``, so installing and running the app or the tests compiles them; no
-one compiles by hand. ``python run.py i18n extract|update|compile`` runs the steps.
+Only ``.po`` files are committed, and nothing is ever written into the source tree at run
+time (the app may run from a read-only checkout):
+- the UI catalogs are compiled by the bootstrap step (``python run.py``, ``python run.py db
+  upgrade``) into the instance folder, where Flask-Babel reads them;
+- the letter catalogs are read straight from their ``.po`` files into memory
+  (``load_translations``), because composing a letter is pure and knows no instance folder.
+``python run.py i18n extract|update|compile`` runs the translator's steps.
 """
 
 from __future__ import annotations
 
+import io
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +27,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+from babel.support import Translations
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
@@ -41,8 +49,9 @@ class Domain:
     def po(self, locale: str) -> Path:
         return self.catalog_dir / locale / "LC_MESSAGES" / f"{self.name}.po"
 
-    def mo(self, locale: str) -> Path:
-        return self.po(locale).with_suffix(".mo")
+    def mo(self, locale: str, compiled_root: Path) -> Path:
+        """Where the compiled catalog goes under ``compiled_root`` (Babel's directory layout)."""
+        return compiled_root / locale / "LC_MESSAGES" / f"{self.name}.mo"
 
 
 UI = Domain(
@@ -97,23 +106,42 @@ def update(domain: Domain) -> None:
             write_po(fh, catalog, width=100, sort_output=True, ignore_obsolete=True)
 
 
-def compile_catalog(domain: Domain, locale: str) -> Path:
+def _mo_bytes(domain: Domain, locale: str) -> bytes:
     with domain.po(locale).open("rb") as fh:
         catalog = read_po(fh, locale=locale)
-    with domain.mo(locale).open("wb") as fh:
-        write_mo(fh, catalog, use_fuzzy=False)
-    return domain.mo(locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
 
 
-def ensure_compiled(domains: tuple[Domain, ...] = DOMAINS) -> list[Path]:
-    """Compile every catalog whose .mo is missing or older than its .po."""
+def compile_catalog(domain: Domain, locale: str, compiled_root: Path) -> Path:
+    """Write one compiled catalog atomically (several processes may bootstrap at once)."""
+    target = domain.mo(locale, compiled_root)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(_mo_bytes(domain, locale))
+    os.replace(tmp, target)
+    return target
+
+
+def ensure_compiled(compiled_root: Path, domains: tuple[Domain, ...] = (UI,)) -> list[Path]:
+    """Compile every catalog whose compiled copy under ``compiled_root`` is missing or older
+    than its .po; return the files written."""
     compiled = []
     for domain in domains:
         for locale in domain.locales:
-            po, mo = domain.po(locale), domain.mo(locale)
+            po, mo = domain.po(locale), domain.mo(locale, compiled_root)
             if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
-                compiled.append(compile_catalog(domain, locale))
+                compiled.append(compile_catalog(domain, locale, compiled_root))
     return compiled
+
+
+def load_translations(domain: Domain, locale: str) -> Translations | None:
+    """A catalog read from its .po into memory (no file written), or None if there is none."""
+    if not domain.po(locale).exists():
+        return None
+    return Translations(io.BytesIO(_mo_bytes(domain, locale)), domain=domain.name)
 
 
 def catalog_complete(domain: Domain, locale: str) -> bool:

@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and create_all() see the same metadata."""
 
 from dsar.db import Base
+from dsar.directory import search  # noqa: F401 - creates the search index's tables in create_all()
 from dsar.directory.models import Organisation
 from dsar.requests.models import DataRequest, Event, Workspace
 from dsar.wizard.models import WizardDraft

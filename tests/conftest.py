@@ -4,16 +4,29 @@ factories that build exactly the people and requests a test needs."""
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
 
 import pytest
 from click.testing import CliRunner
 
 from dsar import create_app
+from dsar.bootstrap import bootstrap
 from dsar.cli import cli
+from dsar.config import load_settings
 from dsar.letters.compose import LetterRequest, Person, Recipient
 
 TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture(scope="session")
+def bootstrapped_instance(tmp_path_factory):
+    """One instance folder bootstrapped once per test run (migrated, seeded database and
+    compiled catalogs); each test gets a copy of its database file (see ``app``)."""
+    path = tmp_path_factory.mktemp("bootstrapped")
+    settings = load_settings({"DSAR_INSTANCE_PATH": str(path), "DSAR_SECRET_KEY": "test-secret"})
+    bootstrap(settings)
+    return settings
 
 
 @pytest.fixture
@@ -24,13 +37,17 @@ def instance_path(tmp_path):
 
 
 @pytest.fixture
-def app(instance_path):
+def app(instance_path, bootstrapped_instance):
+    database = instance_path / "test.sqlite3"
+    # The bootstrapped database's WAL was folded into its file when its engine closed.
+    shutil.copy(bootstrapped_instance.database_url.removeprefix("sqlite:///"), database)
     app = create_app({
         "DSAR_INSTANCE_PATH": str(instance_path),
-        "DSAR_DATABASE_URL": f"sqlite:///{instance_path / 'test.sqlite3'}",
+        "DSAR_DATABASE_URL": f"sqlite:///{database}",
         "DSAR_SECRET_KEY": "test-secret",
         "TESTING": True,
         "DSAR_TODAY": TODAY,
+        "BABEL_TRANSLATION_DIRECTORIES": str(bootstrapped_instance.compiled_catalogs),
     })
     yield app
     app.extensions["dsar_engine"].dispose()
@@ -42,8 +59,12 @@ def client(app):
 
 
 @pytest.fixture
-def cli_runner(instance_path, monkeypatch):
-    """Invoke the real CLI against a temporary instance folder."""
+def cli_runner(instance_path, bootstrapped_instance, monkeypatch):
+    """Invoke the real CLI against a temporary instance folder holding a copy of the
+    bootstrapped database (the commands' own bootstrap then finds nothing to do)."""
+    database = instance_path / "dsar.sqlite3"
+    if not database.exists():
+        shutil.copy(bootstrapped_instance.database_url.removeprefix("sqlite:///"), database)
     monkeypatch.setenv("DSAR_INSTANCE_PATH", str(instance_path))
     monkeypatch.delenv("DSAR_DATABASE_URL", raising=False)
     runner = CliRunner()

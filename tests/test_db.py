@@ -7,7 +7,8 @@ from datetime import date
 
 from sqlalchemy import create_engine, inspect, select, text
 
-from dsar.db import make_engine, make_session_factory, prepare_database, upgrade
+from dsar.bootstrap import prepare_database
+from dsar.db import make_engine, make_session_factory, upgrade
 from dsar.directory.models import Organisation
 from dsar.directory.services import curated_records
 from dsar.models import Base

@@ -51,9 +51,12 @@ def one_line_errors(*error_types: type[BaseException]):
 
 
 def database_session():
-    """A session on the configured database, migrated and holding the shipped directory."""
+    """A session on the configured database, after the bootstrap step (migrations, the
+    shipped directory, catalogs), which does nothing when all is current."""
+    from dsar.bootstrap import bootstrap
     from dsar.config import load_settings
-    from dsar.db import prepare_database
+    from dsar.db import make_engine, make_session_factory
 
-    _engine, factory = prepare_database(load_settings().database_url)
-    return factory()
+    settings = load_settings()
+    bootstrap(settings)
+    return make_session_factory(make_engine(settings.database_url))()

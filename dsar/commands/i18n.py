@@ -31,9 +31,11 @@ def update_command() -> None:
 
 @i18n_group.command("compile")
 def compile_command() -> None:
-    """Compile every .po into .mo (the app also does this on start when needed)."""
-    for domain in i18n.DOMAINS:
-        for locale in domain.locales:
-            if domain.po(locale).exists():
-                path = i18n.compile_catalog(domain, locale)
-                click.echo(str(path.relative_to(i18n.ROOT)))
+    """Compile the UI catalogs into the instance folder (python run.py and db upgrade do this
+    too; letter catalogs are read from their .po files)."""
+    from dsar.config import load_settings
+
+    root = load_settings().compiled_catalogs
+    for locale in i18n.UI.locales:
+        if i18n.UI.po(locale).exists():
+            click.echo(str(i18n.compile_catalog(i18n.UI, locale, root)))

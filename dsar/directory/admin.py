@@ -16,7 +16,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import lazy_gettext as _l
 
 from dsar.directory import corrections
-from dsar.web.setup import db, today
+from dsar.web.context import db, today
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 SESSION_KEY = "dsar_admin"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, String, event, func
+from sqlalchemy import JSON, DateTime, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dsar.db import Base
@@ -60,12 +60,3 @@ class DirectoryMeta(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
-
-
-@event.listens_for(Base.metadata, "after_create")
-def _create_search_tables(_target, connection, **_kw) -> None:
-    # create_all() must build what the migrations build (tests/test_db.py compares them); the
-    # search index's own tables depend on the database, so its implementation creates them.
-    from dsar.directory.search import index_for_dialect
-
-    index_for_dialect(connection.dialect.name).create_tables(connection)

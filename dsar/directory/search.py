@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from dsar.db import Base
 from dsar.directory import ranking
 from dsar.directory.models import Organisation
 from dsar.directory.schema import OrgRecord
@@ -46,6 +47,13 @@ def index_for_dialect(dialect: str) -> SearchIndex:
 
         return SqliteSearchIndex()
     return ScanSearchIndex()
+
+
+@event.listens_for(Base.metadata, "after_create")
+def _create_search_tables(_target, connection, **_kw) -> None:
+    # create_all() must build what the migrations build (tests/test_db.py compares them); the
+    # search index's own tables depend on the database, so its implementation creates them.
+    index_for_dialect(connection.dialect.name).create_tables(connection)
 
 
 def search_index(session: Session) -> SearchIndex:

@@ -14,7 +14,7 @@ from dsar.directory.admin import bp as admin_bp
 from dsar.directory.models import Organisation
 from dsar.directory.schema import CATEGORIES
 from dsar.directory.services import get_organisation, get_origin, search_organisations
-from dsar.web.setup import db, today
+from dsar.web.context import db, today
 
 bp = Blueprint("directory", __name__)
 # The reviewers' pages live under /admin; nested so the app's setup needs no change.

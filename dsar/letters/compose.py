@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -25,7 +25,6 @@ from dsar.letters.text import clean_text
 from dsar.rights import CONTROLLER_COMPLAINTS_FROM, get_right
 
 LETTERS_DIR = Path(__file__).resolve().parent.parent.parent / "letters"
-TRANSLATIONS_DIR = LETTERS_DIR / "translations"
 LETTER_LOCALES = ("en", "cy", "de", "fr", "es", "it", "nl", "pl")
 CHANNELS = ("letter", "email", "webform")
 
@@ -114,35 +113,24 @@ class _Builder:
 
 
 @cache
-def _compiled_once() -> None:
-    # Installing and running compiles the catalogs: nobody commits or builds .mo by hand.
-    from dsar.i18n import LETTERS, ensure_compiled
-
-    ensure_compiled((LETTERS,))
-
-
-@cache
 def available_locales() -> tuple[str, ...]:
     """Letter languages whose catalog is complete (English is the source and always there).
 
     A half-translated letter would mix languages, so an incomplete catalog is not offered."""
     from dsar.i18n import LETTERS, catalog_complete
 
-    _compiled_once()
-    return tuple(
-        code for code in LETTER_LOCALES
-        if code == "en" or (LETTERS.mo(code).exists() and catalog_complete(LETTERS, code))
-    )
+    return tuple(code for code in LETTER_LOCALES if code == "en" or catalog_complete(LETTERS, code))
 
 
 @cache
 def translations(locale: str) -> NullTranslations:
     if locale == "en":
         return NullTranslations()
-    _compiled_once()
-    loaded = Translations.load(str(TRANSLATIONS_DIR), [locale], domain="letters")
-    if not isinstance(loaded, Translations):
-        raise ComposeError(f"no compiled letter catalog for language {locale!r}")
+    from dsar.i18n import LETTERS, load_translations
+
+    loaded = load_translations(LETTERS, locale)
+    if loaded is None:
+        raise ComposeError(f"no letter catalog for language {locale!r}")
     return loaded
 
 

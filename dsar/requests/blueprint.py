@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app
 
 from dsar.requests.models import DataRequest, Workspace
 from dsar.requests.services import find_workspace, get_request
-from dsar.web.setup import db
+from dsar.web.context import db
 
 bp = Blueprint("requests", __name__)
 

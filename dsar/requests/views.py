@@ -25,7 +25,7 @@ from dsar.requests.services import (
     workspace_requests,
 )
 from dsar.requests.status import DUE_SOON_DAYS
-from dsar.web.setup import db, today
+from dsar.web.context import db, today
 
 GROUPS = ("overdue", "due_soon", "to_send", "waiting", "done")
 

@@ -15,7 +15,7 @@ from dsar.requests import escalation, forms
 from dsar.requests.blueprint import bp, load_request, uploads_dir
 from dsar.requests.services import case_state, save_draft_text
 from dsar.requests.status import CHANNELS
-from dsar.web.setup import db, today
+from dsar.web.context import db, today
 
 LETTER_KINDS = ("reminder", "complaint_controller")
 _COMPLAINT_KEY = "complaint_draft"

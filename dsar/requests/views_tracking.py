@@ -11,7 +11,7 @@ from dsar.requests.blueprint import bp, load_request, uploads_dir
 from dsar.requests.explain import explain_steps
 from dsar.requests.ics import due_date_calendar
 from dsar.requests.services import case_state, created_on, event_values
-from dsar.web.setup import db, today
+from dsar.web.context import db, today
 
 
 def _files_by_id(req) -> dict:

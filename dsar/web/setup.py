@@ -1,5 +1,5 @@
-"""Web plumbing shared by every feature: the database session per request, CSRF,
-Babel, security headers, error pages and the blueprints."""
+"""Web plumbing shared by every feature: CSRF, Babel, security headers, error pages and the
+language switcher. The feature blueprints are registered by ``create_app()``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from babel import Locale
 from flask import (
     Blueprint,
     Flask,
-    current_app,
-    g,
     redirect,
     render_template,
     request,
@@ -21,7 +19,8 @@ from flask import (
 )
 from flask_babel import Babel, format_date, get_locale
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy.orm import Session
+
+from dsar.web.context import close_db
 
 UI_LOCALES = ("en", "cy", "de")
 csrf = CSRFProtect()
@@ -32,18 +31,6 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
-
-
-def db() -> Session:
-    if "db" not in g:
-        g.db = current_app.extensions["dsar_sessions"]()
-    return g.db
-
-
-def today() -> date:
-    """Today, or the date a test fixed with app.config["DSAR_TODAY"]."""
-    fixed = current_app.config.get("DSAR_TODAY")
-    return fixed if isinstance(fixed, date) else date.today()
 
 
 def select_locale() -> str:
@@ -90,14 +77,9 @@ def switch(lang: str):
 def init_app(app: Flask) -> None:
     logging.getLogger("werkzeug").addFilter(RedactSecretLinks())
     csrf.init_app(app)
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_locale)
 
-    @app.teardown_appcontext
-    def close_db(_exc) -> None:
-        session_ = g.pop("db", None)
-        if session_ is not None:
-            session_.close()
+    app.teardown_appcontext(close_db)
 
     @app.after_request
     def security_headers(response):
@@ -146,13 +128,3 @@ def init_app(app: Flask) -> None:
     @app.template_filter("format_date_long")
     def format_date_long(value) -> str:
         return format_date(value, format="long") if value else ""
-
-    app.register_blueprint(language_bp)
-
-    from dsar.directory.views import bp as directory_bp
-    from dsar.requests.views import bp as requests_bp
-    from dsar.wizard.views import bp as wizard_bp
-
-    app.register_blueprint(wizard_bp)
-    app.register_blueprint(directory_bp)
-    app.register_blueprint(requests_bp)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from dsar.directory.services import get_organisation, search_organisations
 from dsar.letters.compose import LETTER_LOCALES, available_locales
 from dsar.rights import ERASURE_GROUNDS, RESTRICTION_GROUNDS, RIGHT_KEYS, get_right
-from dsar.web.setup import db, today
+from dsar.web.context import db, today
 from dsar.wizard import services as wiz
 
 bp = Blueprint("wizard", __name__)

@@ -27,7 +27,7 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def imported_db(tmp_path_factory) -> Path:
     """A database file holding the curated records and the whole shared import."""
-    from dsar.db import prepare_database
+    from dsar.bootstrap import prepare_database
     from dsar.directory.importer import import_datenanfragen
 
     source = _shared_dir()

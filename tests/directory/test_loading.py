@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from dsar.db import make_engine, make_session_factory, prepare_database
+from dsar.bootstrap import prepare_database
+from dsar.db import make_engine, make_session_factory
 from dsar.directory import services
 from dsar.directory.models import DirectoryMeta, Organisation
 from dsar.directory.services import curated_records, load_curated_records, save_record, search_organisations
