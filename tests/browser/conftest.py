@@ -9,24 +9,15 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from dsar import create_app
-from tests.conftest import TODAY
-
 CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def live_app(tmp_path):
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    app = create_app({
-        "DSAR_INSTANCE_PATH": str(instance),
-        "DSAR_DATABASE_URL": f"sqlite:///{instance / 'browser.sqlite3'}",
-        "DSAR_SECRET_KEY": "browser-test-secret",
-        "DSAR_TODAY": TODAY,
-    })
-    yield app
-    app.extensions["dsar_engine"].dispose()
+def live_app(app):
+    """The test app (its own copy of the bootstrapped database), served as in production:
+    errors become error pages instead of propagating."""
+    app.config["TESTING"] = False
+    return app
 
 
 @pytest.fixture
