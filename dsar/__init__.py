@@ -14,10 +14,15 @@ def create_app(config: dict | None = None) -> Flask:
     compilation (that is the bootstrap step, ``python run.py db upgrade``). ``config``
     overrides DSAR_* settings (tests pass DSAR_DATABASE_URL / DSAR_INSTANCE_PATH the same way
     the environment does) and any Flask setting."""
+    from dsar.casework.views import bp as casework_bp
     from dsar.db import make_engine, make_session_factory
     from dsar.directory.views import bp as directory_bp
     from dsar.requests.views import bp as requests_bp
+    from dsar.teams.auth import init_team_area
+    from dsar.teams.views import bp as team_bp
+    from dsar.teams.views_auth import bp as team_auth_bp
     from dsar.web import setup as web_setup
+    from dsar.web.limits import limiter
     from dsar.wizard.views import bp as wizard_bp
 
     config = dict(config or {})
@@ -43,6 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["dsar_engine"] = engine
     app.extensions["dsar_sessions"] = make_session_factory(engine)
     web_setup.init_app(app)
-    for blueprint in (web_setup.language_bp, wizard_bp, directory_bp, requests_bp):
+    limiter.init_app(app)
+    init_team_area(app)
+    for blueprint in (web_setup.language_bp, wizard_bp, directory_bp, requests_bp, team_auth_bp,
+                      team_bp, casework_bp):
         app.register_blueprint(blueprint)
     return app

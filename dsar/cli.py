@@ -15,6 +15,7 @@ from dsar.commands.letter import letter_command
 from dsar.commands.orgs import orgs_group
 from dsar.commands.reminders import reminders_group
 from dsar.commands.requests import requests_group
+from dsar.commands.teams import audit_group, teams_group
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,6 +45,8 @@ cli.add_command(requests_group)
 cli.add_command(reminders_group)
 cli.add_command(i18n_group)
 cli.add_command(db_group)
+cli.add_command(teams_group)
+cli.add_command(audit_group)
 
 
 def main() -> None:

@@ -108,6 +108,10 @@ def init_app(app: Flask) -> None:
     def not_allowed(exc):
         return render_template("errors/error.html", code=405, reason="not_allowed"), 405
 
+    @app.errorhandler(429)
+    def too_many(exc):
+        return render_template("errors/error.html", code=429, reason="too_many"), 429
+
     @app.errorhandler(500)
     def server_error(exc):
         return render_template("errors/error.html", code=500, reason="server"), 500

@@ -1,0 +1,1 @@
+"""Casework for advice charities: clients, letters of authority, the caseload."""
