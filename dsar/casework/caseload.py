@@ -25,6 +25,15 @@ class CaseloadRow:
     days_left: int | None
 
 
+def _row(client: Client, req: DataRequest, today: date) -> CaseloadRow:
+    state = case_state(req, today=today)
+    return CaseloadRow(
+        client_id=client.public_id, client_name=client.name, request_id=req.public_id,
+        organisation=(req.recipient or {}).get("name", ""), right=req.right,
+        status=state.status, due=state.due, days_left=state.days_left,
+    )
+
+
 def caseload(session: Session, team_id: int, *, today: date) -> list[CaseloadRow]:
     clients = session.scalars(
         select(Client).where(Client.team_id == team_id)
@@ -36,12 +45,14 @@ def caseload(session: Session, team_id: int, *, today: date) -> list[CaseloadRow
             select(DataRequest).where(DataRequest.workspace_id == client.workspace_id)
             .options(selectinload(DataRequest.events))
         ).all()
-        for req in requests:
-            state = case_state(req, today=today)
-            rows.append(CaseloadRow(
-                client_id=client.public_id, client_name=client.name, request_id=req.public_id,
-                organisation=(req.recipient or {}).get("name", ""), right=req.right,
-                status=state.status, due=state.due, days_left=state.days_left,
-            ))
+        rows.extend(_row(client, req, today) for req in requests)
     rows.sort(key=lambda r: (r.due is None, r.due or date.max))
     return rows
+
+
+def client_requests(session: Session, client: Client, *, today: date) -> list[CaseloadRow]:
+    requests = session.scalars(
+        select(DataRequest).where(DataRequest.workspace_id == client.workspace_id)
+        .options(selectinload(DataRequest.events)).order_by(DataRequest.id)
+    ).all()
+    return [_row(client, req, today) for req in requests]

@@ -11,6 +11,8 @@ class FormResult:
     values: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
     warnings: dict = field(default_factory=dict)
+    # The checked values in the types the service takes (dates, lists), once ok.
+    cleaned: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
