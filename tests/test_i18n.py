@@ -52,32 +52,39 @@ def _extract(domain):
     return catalog
 
 
-@pytest.mark.parametrize("domain,locale", CATALOGS, ids=lambda x: getattr(x, "name", x))
-def test_catalog_complete_and_current(domain, locale, sources):
-    catalog = _read(domain, locale)
-    ids = {m.id for m in catalog if m.id}
-    missing = sources[domain.name] - ids
-    example = sorted(missing, key=str)[:3]
-    assert not missing, f"{domain.name}/{locale} lacks {len(missing)} messages, e.g. {example}"
-    for message in catalog:
-        if not message.id:
-            continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        assert all(strings), f"{domain.name}/{locale}: untranslated {message.id!r}"
-        assert not message.fuzzy, f"{domain.name}/{locale}: fuzzy {message.id!r}"
+def _strings(message) -> tuple[str, ...]:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
 
 
-@pytest.mark.parametrize("domain,locale", CATALOGS, ids=lambda x: getattr(x, "name", x))
-def test_placeholders_survive_translation(domain, locale):
-    for message in _read(domain, locale):
-        if not message.id:
-            continue
-        source_ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        wanted = set(PLACEHOLDER.findall(" ".join(source_ids)))
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for string in strings:
-            if string:
-                assert set(PLACEHOLDER.findall(string)) == wanted, (locale, message.id, string)
+def test_catalogs_complete_and_current(sources):
+    """Every catalog has every message of its sources, translated and not fuzzy."""
+    problems = []
+    for domain, locale in CATALOGS:
+        catalog = _read(domain, locale)
+        missing = sources[domain.name] - {m.id for m in catalog if m.id}
+        if missing:
+            problems.append(f"{domain.name}/{locale} lacks {len(missing)} messages, "
+                            f"e.g. {sorted(missing, key=str)[:3]}")
+        for message in catalog:
+            if message.id and not all(_strings(message)):
+                problems.append(f"{domain.name}/{locale}: untranslated {message.id!r}")
+            if message.id and message.fuzzy:
+                problems.append(f"{domain.name}/{locale}: fuzzy {message.id!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_placeholders_survive_translation():
+    problems = []
+    for domain, locale in CATALOGS:
+        for message in _read(domain, locale):
+            if not message.id:
+                continue
+            source_ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            wanted = set(PLACEHOLDER.findall(" ".join(source_ids)))
+            problems += [f"{domain.name}/{locale}: {message.id!r} -> {string!r}"
+                         for string in _strings(message)
+                         if string and set(PLACEHOLDER.findall(string)) != wanted]
+    assert not problems, "\n".join(problems)
 
 
 # Each language's own salutation and citation form (its official GDPR terminology).

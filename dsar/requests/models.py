@@ -79,7 +79,7 @@ class Event(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     # An edit is a new event naming the one it corrects (or retracts); the old row stays.
     supersedes_id: Mapped[int | None] = mapped_column(
-        ForeignKey("event.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("event.id", ondelete="SET NULL", name="fk_event_supersedes_id_event"), nullable=True
     )
 
     request: Mapped[DataRequest] = relationship(back_populates="events")
@@ -107,7 +107,7 @@ class SentReminder(Base):
     any frequency, even twice at once. A changed due date is a new key, so a new reminder."""
 
     __tablename__ = "sent_reminder"
-    __table_args__ = (UniqueConstraint("request_id", "kind", "due_on"),)
+    __table_args__ = (UniqueConstraint("request_id", "kind", "due_on", name="uq_sent_reminder_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"))

@@ -40,7 +40,8 @@ def test_walk_to_the_pdf(page, live_server, tmp_path):
     page.get_by_role("button", name="Continue").click()
     assert page.get_by_role("heading", name="Check your answers before your letters are written").is_visible()
     assert page.get_by_text("See and contest my score").is_visible()
-    page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
+    assert page.get_by_text("Siân Llŵyd").is_visible()
+    assert page.get_by_text("I was refused a phone contract in March.").is_visible()
     page.get_by_role("button", name="Write my letters").click()
     assert page.get_by_role("heading", name="Your letters are ready").is_visible()
     with page.expect_download() as download_info:

@@ -15,7 +15,8 @@ SHARED_COMPANIES, SHARED_AUTHORITIES = 3069, 57
 
 def _shared_dir() -> Path:
     if not (SHARED / "companies").is_dir():
-        pytest.skip(f"the shared datenanfragen.de copy is not at {SHARED} (LEGAL.md §5)")
+        pytest.skip(f"needs the datenanfragen data beside the checkout (../shared/datenanfragen-data): "
+                    f"not found at {SHARED}")
     return SHARED
 
 

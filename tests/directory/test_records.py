@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dsar.directory.schema import EMAIL_RE, SLUG_RE, parse_record, uk_postcode
+from dsar.directory.schema import EMAIL_RE, SLUG_RE, RecordError, parse_record, uk_postcode
 
 RECORDS_DIR = Path(__file__).resolve().parents[2] / "dsar" / "directory" / "records"
 RECORD_FILES = sorted(RECORDS_DIR.glob("*.yaml"))
@@ -24,7 +24,7 @@ STARTING_SLUGS = {
     "ico-gb",
 }
 
-# LEGAL.md §4: the credit reference agencies' own published notice (Dec 2024).
+# The credit reference agencies' own published notice (Dec 2024).
 CRA_ADDRESSES = {
     "experian-gb": ("Experian Ltd", ("PO Box 9000", "Nottingham", "NG80 7WP")),
     "equifax-gb": (
@@ -36,7 +36,7 @@ CRA_ADDRESSES = {
         ("Consumer Services Team", "PO Box 647", "Unit 4", "Hull", "HU9 9QZ"),
     ),
 }
-# LEGAL.md §3.
+# The ICO's published postal address (ico.org.uk/global/contact-us/).
 ICO_ADDRESS = (
     "Information Commissioner's Office",
     "Wycliffe House",
@@ -56,59 +56,95 @@ def _load(path: Path):
         return parse_record(yaml.safe_load(fh))
 
 
+def _parsed() -> dict[str, object]:
+    """Every record file that parses, by file name (test_every_record_is_valid names the rest)."""
+    parsed = {}
+    for path in RECORD_FILES:
+        try:
+            parsed[path.name] = _load(path)
+        except (RecordError, yaml.YAMLError):
+            continue
+    return parsed
+
+
+def _assert_every_record(check) -> None:
+    """Run ``check(record)`` (a list of problems) on every record and name every bad file at once."""
+    failures = [f"{name}: {problem}" for name, record in _parsed().items() for problem in check(record)]
+    assert not failures, f"{len(failures)} problem(s):\n" + "\n".join(failures)
+
+
 @pytest.fixture(scope="module")
 def records():
-    return {path.stem: _load(path) for path in RECORD_FILES}
+    return {name.removesuffix(".yaml"): record for name, record in _parsed().items()}
 
 
-@pytest.mark.parametrize("path", RECORD_FILES, ids=[p.name for p in RECORD_FILES])
-class TestEachRecord:
-    def test_schema_valid(self, path):
-        _load(path)
+def test_every_record_is_valid():
+    failures = []
+    for path in RECORD_FILES:
+        try:
+            _load(path)
+        except (RecordError, yaml.YAMLError) as error:
+            failures.append(f"{path.name}: {error}")
+    assert not failures, "\n".join(failures)
 
-    def test_slug_matches_file_name(self, path):
-        assert _load(path).slug == path.stem
 
-    def test_slug_convention(self, path):
-        record = _load(path)
-        assert SLUG_RE.match(record.slug)
-        assert record.slug.endswith(f"-{record.country}"), "slug must end with -<country>"
+def test_slug_matches_file_name():
+    failures = [f"{name}: slug {record.slug!r}" for name, record in _parsed().items()
+                if name != f"{record.slug}.yaml"]
+    assert not failures, "\n".join(failures)
 
-    def test_uk_address_has_postcode(self, path):
-        record = _load(path)
-        if record.country == "gb" and record.address:
-            assert uk_postcode(record.address) is not None
 
-    def test_uk_nation_only_for_gb(self, path):
-        record = _load(path)
-        if record.country != "gb":
-            assert record.uk_nation == ""
+def test_slug_convention():
+    def check(record):
+        if not SLUG_RE.match(record.slug):
+            yield f"slug {record.slug!r} is not lower-case words joined by hyphens"
+        if not record.slug.endswith(f"-{record.country}"):
+            yield f"slug {record.slug!r} does not end with -{record.country}"
 
-    def test_email_syntax(self, path):
-        record = _load(path)
-        if record.email:
-            assert EMAIL_RE.match(record.email)
+    _assert_every_record(lambda r: list(check(r)))
 
-    def test_has_sources(self, path):
-        assert _load(path).sources
 
-    def test_sources_are_urls_or_named(self, path):
-        for source in _load(path).sources:
+def test_uk_addresses_have_a_postcode():
+    _assert_every_record(lambda r: [f"no UK postcode in {r.address}"]
+                         if r.country == "gb" and r.address and uk_postcode(r.address) is None else [])
+
+
+def test_uk_nation_only_for_gb():
+    _assert_every_record(lambda r: [f"uk_nation {r.uk_nation!r} outside gb"]
+                         if r.country != "gb" and r.uk_nation else [])
+
+
+def test_email_syntax():
+    _assert_every_record(lambda r: [f"email {r.email!r}"] if r.email and not EMAIL_RE.match(r.email) else [])
+
+
+def test_sources_are_given_as_urls_or_named():
+    def check(record):
+        if not record.sources:
+            yield "no sources"
+        for source in record.sources:
             if source.startswith(("http://", "https://")):
-                assert URL_RE.match(source), source
-            else:
-                assert NAMED_SOURCE_RE.search(source), f"not a named source: {source!r}"
+                if not URL_RE.match(source):
+                    yield f"not a web address: {source!r}"
+            elif not NAMED_SOURCE_RE.search(source):
+                yield f"not a named source: {source!r}"
 
-    def test_checked_and_quality(self, path):
-        record = _load(path)
-        assert record.last_checked is not None
-        assert record.quality in ("verified", "unverified")
+    _assert_every_record(lambda r: list(check(r)))
 
-    def test_web_links_are_urls(self, path):
-        record = _load(path)
-        for url in (record.web, record.webform):
-            if url:
-                assert URL_RE.match(url), url
+
+def test_checked_and_quality():
+    def check(record):
+        if record.last_checked is None:
+            yield "no last_checked date"
+        if record.quality not in ("verified", "unverified"):
+            yield f"quality {record.quality!r}"
+
+    _assert_every_record(lambda r: list(check(r)))
+
+
+def test_web_links_are_urls():
+    _assert_every_record(lambda r: [f"not a web address: {url!r}" for url in (r.web, r.webform)
+                                    if url and not URL_RE.match(url)])
 
 
 def test_enough_records():
@@ -125,7 +161,7 @@ def test_starting_slugs_present(records):
 
 
 @pytest.mark.parametrize("slug", sorted(CRA_ADDRESSES))
-def test_cra_addresses_match_legal(records, slug):
+def test_cra_addresses_match_their_notice(records, slug):
     name, address = CRA_ADDRESSES[slug]
     record = records[slug]
     assert record.name == name
@@ -134,7 +170,7 @@ def test_cra_addresses_match_legal(records, slug):
     assert "credit_reference_agency" in record.categories
 
 
-def test_equifax_email_matches_legal(records):
+def test_equifax_email_matches_its_notice(records):
     assert records["equifax-gb"].email == "UKDPO@equifax.com"
 
 

@@ -4,10 +4,11 @@ filters — through the CLI on the curated records and on the whole shared impor
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from dsar.directory import ranking
 from dsar.directory.models import Organisation
+from dsar.directory.schema import OrgRecord
 from dsar.directory.search import ScanSearchIndex
 from dsar.directory.services import curated_records, save_record, search_organisations
 
@@ -89,10 +90,35 @@ def test_empty_query_puts_curated_before_imported(with_import):
     engine.dispose()
 
 
-def test_hostile_queries_are_just_text(app, session):
-    for query in ('"', "NEAR(", "a* OR b", "experian)", "'; DROP TABLE organisation; --", "∂ø∆", "*"):
-        search_organisations(session, query)
-    assert search_organisations(session, 'experian"')[0].slug == "experian-gb"
+# Query syntax (FTS5 operators, quotes, SQL, LIKE wildcards) is only ever text: each query
+# below gives exactly this result from both indexes, without an error.
+HOSTILE = [
+    ('experian"', ["experian-gb"]),
+    ("experian)", ["experian-gb"]),
+    ("schufa*", ["schufa-de"]),
+    ("NEAR(", []),
+    ("'; DROP TABLE organisation; --", []),
+    ("∂ø∆", []),
+    ("a" * 500, []),
+]
+# Nothing but punctuation or blanks has no words: it is the empty query.
+NO_WORDS = ['"', "*", "%", "_", "\\", "\x00", "   ", "()"]
+
+
+@pytest.mark.parametrize("index", [search_organisations, ScanSearchIndex().search], ids=["fts5", "scan"])
+def test_hostile_queries_are_just_text(app, session, index):
+    organisations = session.scalar(select(func.count()).select_from(Organisation))
+    for query, slugs in HOSTILE:
+        results = index(session, query)
+        assert all(isinstance(r, OrgRecord) for r in results), query
+        assert [r.slug for r in results] == slugs, query
+    listing = [r.slug for r in index(session, "")]
+    assert listing[:3] == ["acxiom-gb", "amazon-europe-core-lu", "apple-distribution-ie"]
+    for query in NO_WORDS:
+        assert [r.slug for r in index(session, query)] == listing, repr(query)
+    # "*" and "OR" are not operators: the words are searched as typed.
+    assert index(session, "a* OR b") == index(session, "a or b")
+    assert session.scalar(select(func.count()).select_from(Organisation)) == organisations
 
 
 def test_index_follows_changes(app, session):

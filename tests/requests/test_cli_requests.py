@@ -20,7 +20,12 @@ def test_export_prints_the_workspace_as_json(cli, client, clock, make_tracked):
     document = json.loads(result.stdout)
     [item] = document["requests"]
     assert item["reference"] == tracked.reference
-    assert any("identity information received Mon 14 Sep 2026" in s for s in item["status"]["deadline_steps"])
+    assert item["status"]["deadline_steps"] == [
+        "received Thu 3 Sep 2026",
+        "identity information received Mon 14 Sep 2026: the month starts again from that day",
+        "corresponding date Wed 14 Oct 2026",
+        "due Wed 14 Oct 2026",
+    ]
     assert (item["status"]["dsar"], item["status"]["due"], item["status"]["days_left"]) == (
         "overdue", "2026-10-14", -6)
     assert item["status"]["received_on"] == "2026-09-03" and item["status"]["receipt_assumed"]

@@ -103,27 +103,50 @@ def test_eu_regulator_complaint_is_art_77_with_the_art_78_clock(make_request):
 
 
 def test_no_authority_is_an_error(make_request):
-    with pytest.raises(FollowupError):
+    with pytest.raises(FollowupError, match="no regulator to address the complaint to"):
         letter_text(make_request, "complaint_regulator")
+    with pytest.raises(FollowupError, match="unknown follow-up 'apology'"):
+        letter_text(make_request, "apology")
 
 
-def test_a_follow_up_is_never_half_translated(make_request):
-    """German only once every follow-up sentence is in the German catalog; until then the
-    whole letter is English, rather than a German frame around English sentences."""
-    assert followup_locale("en") == "en" and followup_locale("xx") == "en"
+# The reminder's subject, salutation and one sentence of the body in each letter language.
+REMINDERS = {
+    "en": ("Reminder: my request of 1 September 2026, reference DSAR-TEST-0001", "Dear Sir or Madam,",
+           "I have not received a reply."),
+    "de": ("Erinnerung: mein Antrag vom 1. September 2026, Aktenzeichen DSAR-TEST-0001",
+           "Sehr geehrte Damen und Herren,", "Ich habe keine Antwort erhalten."),
+    "fr": ("Rappel\u00a0: ma demande du 1 septembre 2026, référence DSAR-TEST-0001", "Madame, Monsieur,",
+           "Je n'ai reçu aucune réponse."),
+    "cy": ("Nodyn atgoffa: fy nghais dyddiedig 1 Medi 2026, cyfeirnod DSAR-TEST-0001",
+           "Annwyl Syr neu Fadam,", "Nid wyf wedi cael ateb."),
+    "es": ("Recordatorio: mi solicitud de 1 de septiembre de 2026, referencia DSAR-TEST-0001",
+           "Estimados señores:", "No he recibido ninguna respuesta."),
+    "it": ("Sollecito: la mia richiesta del 1 settembre 2026, riferimento DSAR-TEST-0001",
+           "Gentili Signore e Signori,", "Non ho ricevuto alcuna risposta."),
+    "nl": ("Herinnering: mijn verzoek van 1 september 2026, kenmerk DSAR-TEST-0001", "Geachte heer, mevrouw,",
+           "Ik heb geen antwoord ontvangen."),
+    "pl": ("Ponaglenie: moje żądanie z dnia 1 września 2026, numer referencyjny DSAR-TEST-0001",
+           "Szanowni Państwo,", "Nie udzielono mi odpowiedzi."),
+}
+# Sentences of the English reminder that a translated one must not contain.
+ENGLISH = ("Dear Sir or Madam", "I have not received a reply.", "That date has passed.",
+           "Please quote the reference", "Yours faithfully")
 
-    def reminder(locale):
-        request = make_request("access", "eu", locale=locale, today=date(2026, 9, 1))
-        return compose_followup(FollowupRequest(kind="reminder", request=request, facts=OVERDUE,
-                                                today=date(2026, 11, 26)))
 
-    english, german = reminder("en"), reminder("de")
-    assert german.locale == followup_locale("de")
-    if german.locale == "en":
-        assert (german.subject, german.salutation, german.blocks) == (
-            english.subject, english.salutation, english.blocks)
-    else:
-        assert german.subject != english.subject and german.salutation != english.salutation
+@pytest.mark.parametrize(("requested", "written_in"), [*((code, code) for code in REMINDERS), ("xx", "en")])
+def test_a_follow_up_is_written_wholly_in_one_language(make_request, requested, written_in):
+    """Every follow-up sentence is in each of these catalogs, so the reminder is written in the
+    request's language; a language without a catalog gets the whole letter in English."""
+    assert followup_locale(requested) == written_in
+    request = make_request("access", "eu", locale=requested, today=date(2026, 9, 1))
+    letter = compose_followup(FollowupRequest(kind="reminder", request=request, facts=OVERDUE,
+                                              today=date(2026, 11, 26)))
+    subject, salutation, sentence = REMINDERS[written_in]
+    assert (letter.locale, letter.subject, letter.salutation) == (written_in, subject, salutation)
+    text = " ".join(render_text(letter).split())
+    assert sentence in text
+    english_sentences = list(ENGLISH) if written_in == "en" else []
+    assert [english for english in ENGLISH if english in text] == english_sentences
 
 
 def test_what_happened_is_counted_and_warned_over_2000_characters(make_request):

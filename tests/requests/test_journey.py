@@ -129,7 +129,7 @@ def test_from_sending_to_the_ico(client, clock, make_tracked, cli, smtp_server, 
     # The ICO bundle.
     clock.set("2027-02-04")
     page = client.get(f"{tracked.url}/regulator").get_data(as_text=True)
-    assert "Information Commissioner&#39;s Office" in page or "Information Commissioner's Office" in page
+    assert "Your complaint goes to: <strong>Information Commissioner&#39;s Office</strong>" in page
     draft = re.search(r'<textarea class="textarea" id="what_happened"[^>]*>([^<]*)</textarea>', page).group(1)
     assert "On 1 September 2026 I sent Experian Ltd a request" in draft
     assert "It did not acknowledge my complaint by 2 February 2027." in draft

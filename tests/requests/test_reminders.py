@@ -42,7 +42,11 @@ def test_only_people_who_opted_in_get_reminders(cli, client, clock, make_tracked
     [message] = collector.messages
     parsed = email.message_from_bytes(message.content, policy=email.policy.default)
     assert parsed["From"] == "reminders@dsar.example" and parsed["Auto-Submitted"] == "auto-generated"
-    assert "1. Oktober 2026" in parsed.get_content()  # the person's language, for the date at least
+    # In the language the person chose when opting in.
+    assert parsed["Subject"] == f"Eine Antwort von Experian Ltd ist in 7 Tagen fällig ({tracked.reference})"
+    assert (f"Ihr Antrag an Experian Ltd (Aktenzeichen {tracked.reference}) muss bis zum 1. Oktober 2026 "
+            "beantwortet werden.") in parsed.get_content()
+    assert tracked.token not in parsed.get_content()
 
 
 def test_a_failed_send_is_retried_on_the_next_run(cli, client, clock, make_tracked, smtp_server, monkeypatch):

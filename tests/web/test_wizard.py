@@ -18,8 +18,19 @@ def post(client, url, data, follow=False):
     return client.post(url, data={**data, "csrf_token": token}, follow_redirects=follow)
 
 
-def walk(client, *, orgs=("experian-gb",), right="score_pack", details=None, more=None):
-    """Complete the wizard; return the confirmation page response."""
+STEP_FORMS = {
+    "identifiers": {"dob-day": "27", "dob-month": "3", "dob-year": "1984",
+                    "previous_addresses": "3 Mill Road\nSwansea\nSA1 1AA",
+                    "customer_numbers": "Customer number: 12345678"},
+    "more": {"decision": "My score is wrong."},
+}
+
+
+def walk(client, *, orgs=("experian-gb",), right="score_pack", details=None, more=None,
+         steps=("identifiers", "more")):
+    """Complete the wizard, expecting exactly ``steps`` between "your details" and "check your
+    answers" (identifiers for credit reference agencies, "more" where the right asks for it);
+    return the confirmation page response."""
     response = post(client, "/write/organisations", {"orgs": list(orgs), "shown": list(orgs)})
     assert response.status_code == 302, response.get_data(as_text=True)
     response = post(client, "/write/request", {"right": right})
@@ -28,17 +39,10 @@ def walk(client, *, orgs=("experian-gb",), right="score_pack", details=None, mor
         "name": "Siân Llŵyd", "address": "12 Heol y Frenhines\nCardiff\nCF10 1AA",
         "email": "sian@example.org",
     })
-    assert response.status_code == 302
-    if response.headers["Location"].endswith("/write/identifiers"):
-        response = post(client, "/write/identifiers", {
-            "dob-day": "27", "dob-month": "3", "dob-year": "1984",
-            "previous_addresses": "3 Mill Road\nSwansea\nSA1 1AA",
-            "customer_numbers": "Customer number: 12345678",
-        })
-        assert response.status_code == 302
-    if response.headers["Location"].endswith("/write/more"):
-        response = post(client, "/write/more", more or {"decision": "My score is wrong."})
-        assert response.status_code == 302, response.get_data(as_text=True)
+    for step in steps:
+        assert response.status_code == 302 and response.headers["Location"].endswith(f"/write/{step}")
+        response = post(client, f"/write/{step}", (more if step == "more" else None) or STEP_FORMS[step])
+    assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"].endswith("/write/check")
     response = post(client, "/write/check", {})
     assert response.status_code == 302
@@ -90,17 +94,17 @@ def test_full_walk_gives_letters_in_every_format(client):
 
 
 def test_email_format_for_an_organisation_with_an_address(client):
-    html = walk(client, orgs=("equifax-gb",), right="access").get_data(as_text=True)
+    html = walk(client, orgs=("equifax-gb",), right="access", steps=("identifiers",)).get_data(as_text=True)
     eml_url = re.search(r'href="(/w/[^"]+/letter\.eml)"', html).group(1)
     message = email.message_from_bytes(client.get(eml_url).data, policy=email.policy.default)
     assert message["To"].addresses[0].addr_spec.lower() == "ukdpo@equifax.com"
     assert re.search(r"DSAR-[0-9A-Z]{4}-[0-9A-Z]{4}", message["Subject"])
-    assert 'href="mailto:UKDPO@equifax.com?subject=' in html or "mailto:ukdpo" in html.lower()
+    assert 'href="mailto:UKDPO@equifax.com?subject=' in html
 
 
 def test_one_letter_per_organisation(client):
-    html = walk(client, orgs=("experian-gb", "equifax-gb", "transunion-gb"),
-                right="access").get_data(as_text=True)
+    html = walk(client, orgs=("experian-gb", "equifax-gb", "transunion-gb"), right="access",
+                steps=("identifiers",)).get_data(as_text=True)
     assert "3 letters have been written" in html
     assert len(set(re.findall(r"DSAR-[0-9A-Z]{4}-[0-9A-Z]{4}", html))) == 3
 
@@ -131,7 +135,7 @@ def test_unlisted_organisation(client):
     response = post(client, "/write/organisations/other", {
         "name": "Tiny Scoring Ltd", "address": "1 Data Street\nLondon\nEC1A 1BB", "country": "gb"})
     assert response.status_code == 302
-    html = walk(client, orgs=(), right="access").get_data(as_text=True)
+    html = walk(client, orgs=(), right="access", steps=()).get_data(as_text=True)
     assert "Tiny Scoring Ltd" in html
 
 
@@ -153,7 +157,7 @@ def test_check_page_change_links_return_to_check(client):
 
 def test_hostile_input_is_printed_literally(client):
     hostile = '<script>alert(1)</script> {{7*7}} %s ${x} \u200fevil 😀'
-    html = walk(client, orgs=("acxiom-gb",), right="object_processing", details={
+    html = walk(client, orgs=("acxiom-gb",), right="object_processing", steps=("more",), details={
         "name": hostile, "address": '<link rel="attachment" href="file:///etc/passwd">\nLeeds',
     }, more={"reasons": "file:///etc/passwd <img src=x onerror=alert(1)>"}).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
@@ -198,7 +202,7 @@ def test_hidden_control_characters_are_refused_and_input_kept(client):
 
 
 def test_dates_on_pages_are_british_english(client):
-    html = walk(client, orgs=("acxiom-gb",), right="access").get_data(as_text=True)
+    html = walk(client, orgs=("acxiom-gb",), right="access", steps=()).get_data(as_text=True)
     assert "30 December 2026" in html
 
 
