@@ -17,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     from dsar.db import make_engine, make_session_factory
     from dsar.directory.views import bp as directory_bp
     from dsar.requests.views import bp as requests_bp
+    from dsar.web import limits
     from dsar.web import setup as web_setup
     from dsar.wizard.views import bp as wizard_bp
 
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["dsar_engine"] = engine
     app.extensions["dsar_sessions"] = make_session_factory(engine)
     web_setup.init_app(app)
+    limits.init_app(app)
     for blueprint in (web_setup.language_bp, wizard_bp, directory_bp, requests_bp):
         app.register_blueprint(blueprint)
     return app
