@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext as _nl
+from flask_babel import ngettext
 
 from dsar.directory import admin_access, corrections
 from dsar.web.context import db, today
@@ -85,10 +85,10 @@ def login():
         locked = admin_access.locked_minutes(db(), client, moment)
         typed = request.form.get("token", "")
         if locked:  # the token is not even compared while locked
-            errors["token"] = _nl("Too many wrong tokens were sent from your address: sign-in is "
-                                  "locked for %(num)d more minute.",
-                                  "Too many wrong tokens were sent from your address: sign-in is "
-                                  "locked for %(num)d more minutes.", locked)
+            errors["token"] = ngettext("Too many wrong tokens were sent from your address: sign-in is "
+                                       "locked for %(num)d more minute.",
+                                       "Too many wrong tokens were sent from your address: sign-in "
+                                       "is locked for %(num)d more minutes.", locked)
             status = 429
         elif typed and hmac.compare_digest(typed.encode(), _token().encode()):
             admin_access.clear_failures(db(), client)
