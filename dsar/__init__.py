@@ -21,8 +21,8 @@ def create_app(config: dict | None = None) -> Flask:
     from dsar.teams.auth import init_team_area
     from dsar.teams.views import bp as team_bp
     from dsar.teams.views_auth import bp as team_auth_bp
+    from dsar.web import limits
     from dsar.web import setup as web_setup
-    from dsar.web.limits import limiter
     from dsar.wizard.views import bp as wizard_bp
 
     config = dict(config or {})
@@ -48,7 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["dsar_engine"] = engine
     app.extensions["dsar_sessions"] = make_session_factory(engine)
     web_setup.init_app(app)
-    limiter.init_app(app)
+    limits.init_app(app)
     init_team_area(app)
     for blueprint in (web_setup.language_bp, wizard_bp, directory_bp, requests_bp, team_auth_bp,
                       team_bp, casework_bp):

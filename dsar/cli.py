@@ -50,4 +50,10 @@ cli.add_command(audit_group)
 
 
 def main() -> None:
-    cli(prog_name="run.py")
+    from dsar.commands.common import fail
+    from dsar.config import ConfigError
+
+    try:
+        cli(prog_name="run.py")
+    except ConfigError as exc:
+        fail(str(exc))

@@ -8,11 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The admin token is the reviewers' only credential: long enough that guessing it is hopeless
+# even without the sign-in rate limit (32 characters of token_urlsafe carry 192 bits).
+MIN_ADMIN_TOKEN_LENGTH = 32
 # The settings read from the environment; create_app(config) accepts the same names.
 ENV_SETTINGS = (
     "DSAR_INSTANCE_PATH", "DSAR_DATABASE_URL", "DSAR_SECRET_KEY", "DSAR_SMTP_URL",
     "DSAR_ADMIN_TOKEN", "DSAR_BASE_URL",
 )
+
+
+class ConfigError(ValueError):
+    """A setting that must not be used; the message says which and how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,15 @@ class Settings:
     smtp_url: str
     admin_token: str
     base_url: str
+
+    def __post_init__(self) -> None:
+        # Checked whenever settings are made (load_settings, dataclasses.replace), so neither
+        # the bootstrap nor create_app() can start with a weak token.
+        if self.admin_token and len(self.admin_token) < MIN_ADMIN_TOKEN_LENGTH:
+            raise ConfigError(
+                f"DSAR_ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN_LENGTH} characters long "
+                f"(it has {len(self.admin_token)}); make one with: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
 
     @property
     def compiled_catalogs(self) -> Path:

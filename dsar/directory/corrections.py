@@ -4,13 +4,16 @@ A suggestion is a set of field-level changes ("email: the new address") with a s
 It is checked the way an accepted one would be applied (the changed record must still pass
 ``parse_record``), so the reviewer sees only changes that can be applied. Accepting one updates
 the record, dates it, appends the source and marks it "corrected", which curated reloads
-leave alone. Suggestions are counted per client (a keyed hash of the IP address) to limit them.
+leave alone. Suggestions are counted per client address, per network, per organisation and
+in all (keyed hashes of the address and network, never the address itself) to limit them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+import math
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -29,28 +32,78 @@ LIST_FIELDS = ("address", "aliases", "brands")  # one entry per line
 FIELDS = ("name", "address", "email", "webform", "web", "phone", "aliases", "brands", "description")
 ROWS = 3  # change rows on the form; more than three at once is rare
 MAX_VALUE, MAX_URL, MAX_COMMENT = 2000, 500, 1000
+# Suggestions accepted per hour: from one address, from one network (an IPv6 /64, which one
+# subscriber gets whole, so changing addresses inside it does not help), about one
+# organisation, and from everyone together (what a reviewer can get through).
 PER_HOUR = 5
+PER_NETWORK_PER_HOUR = 10
+PER_ORGANISATION_PER_HOUR = 10
+ALL_PER_HOUR = 100
 
 
 class CorrectionError(ValueError):
     """A suggestion that cannot be reviewed as asked (gone, already reviewed, no longer valid)."""
 
 
-def client_hash(secret: str, address: str) -> str:
+@dataclass(frozen=True)
+class Client:
+    """Keyed hashes of the client's address and network: enough to count, not to identify."""
+
+    address: str
+    network: str
+
+
+def _normalised(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address as one canonical value (IPv4-mapped IPv6 is IPv4; a zone is dropped)."""
+    try:
+        parsed = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        return parsed.ipv4_mapped
+    return parsed
+
+
+def network_of(address: str) -> str:
+    """The IPv6 /64 an address belongs to, or the IPv4 address itself; anything unparsable
+    stands for itself."""
+    parsed = _normalised(address)
+    if parsed is None:
+        return address or "unknown"
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
+
+
+def _keyed(secret: str, value: str) -> str:
+    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def client_of(secret: str, address: str) -> Client:
     """Counts suggestions per client without storing anyone's IP address."""
-    return hmac.new(secret.encode(), (address or "unknown").encode(), hashlib.sha256).hexdigest()
+    parsed = _normalised(address or "")
+    return Client(address=_keyed(secret, str(parsed) if parsed else (address or "unknown")),
+                  network=_keyed(secret, "network:" + network_of(address or "")))
 
 
-def recent_count(session: Session, client: str, now: datetime) -> int:
+def limit_reached(session: Session, client: Client, slug: str, now: datetime) -> str | None:
+    """Which hourly limit a new suggestion would break ("address", "network",
+    "organisation", "all"), or None."""
     since = now - timedelta(hours=1)
-    return session.scalar(
-        select(func.count()).select_from(Correction)
-        .where(Correction.client_hash == client, Correction.created_at >= since)
-    ) or 0
 
+    def count(*conditions) -> int:
+        return session.scalar(select(func.count()).select_from(Correction)
+                              .where(Correction.created_at >= since, *conditions)) or 0
 
-def rate_limited(session: Session, client: str, now: datetime) -> bool:
-    return recent_count(session, client, now) >= PER_HOUR
+    if count(Correction.client_hash == client.address) >= PER_HOUR:
+        return "address"
+    if count(Correction.network_hash == client.network) >= PER_NETWORK_PER_HOUR:
+        return "network"
+    if count(Correction.org_slug == slug) >= PER_ORGANISATION_PER_HOUR:
+        return "organisation"
+    if count() >= ALL_PER_HOUR:
+        return "all"
+    return None
 
 
 def _is_url(value: str) -> bool:
@@ -128,21 +181,42 @@ def _field_message(name: str, detail: str):
     return _l("This value cannot be used: %(detail)s", detail=detail)
 
 
-def submit(session: Session, slug: str, suggestion: Suggestion, *, client: str, now: datetime) -> Correction:
+def submit(session: Session, slug: str, suggestion: Suggestion, *, client: Client,
+           now: datetime) -> Correction:
     correction = Correction(
         public_id=secrets.token_urlsafe(12), org_slug=slug, changes=dict(suggestion.changes),
         source_url=suggestion.values["source_url"], comment=suggestion.values["comment"],
-        status="pending", client_hash=client, created_at=now,
+        status="pending", client_hash=client.address, network_hash=client.network, created_at=now,
     )
     session.add(correction)
     return correction
 
 
-def pending(session: Session) -> list[tuple[Correction, OrgRecord | None]]:
-    rows = session.scalars(
-        select(Correction).where(Correction.status == "pending").order_by(Correction.created_at)
-    )
-    return [(c, get_organisation(session, c.org_slug)) for c in rows]
+@dataclass(frozen=True)
+class PendingPage:
+    """One page of the suggestions waiting for review, oldest first."""
+
+    items: list[tuple[Correction, OrgRecord | None]]
+    number: int
+    pages: int
+    total: int
+    first: int  # position of the first item shown (1-based; 0 when there are none)
+    last: int
+
+
+def pending(session: Session, *, page: int = 1, per_page: int = 25) -> PendingPage:
+    """A page past the end shows the last page (after reviewing its last suggestion)."""
+    waiting = Correction.status == "pending"
+    total = session.scalar(select(func.count()).select_from(Correction).where(waiting)) or 0
+    pages = max(1, math.ceil(total / per_page))
+    number = min(max(1, page), pages)
+    rows = list(session.scalars(
+        select(Correction).where(waiting).order_by(Correction.created_at, Correction.id)
+        .offset((number - 1) * per_page).limit(per_page)))
+    first = (number - 1) * per_page + 1 if rows else 0
+    return PendingPage(items=[(c, get_organisation(session, c.org_slug)) for c in rows],
+                       number=number, pages=pages, total=total, first=first,
+                       last=first + len(rows) - 1 if rows else 0)
 
 
 def _pending_one(session: Session, public_id: str) -> Correction:

@@ -49,7 +49,10 @@ class Correction(Base):
     # A keyed hash of the client's IP address: enough to count suggestions per hour, not to
     # know who sent them.
     client_hash: Mapped[str] = mapped_column(String(64), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    # The same for the client's network: its IPv6 /64 (which one subscriber gets whole), or
+    # its IPv4 address. Empty for suggestions sent before it was recorded.
+    network_hash: Mapped[str] = mapped_column(String(64), index=True, server_default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
@@ -60,3 +63,25 @@ class DirectoryMeta(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class AdminSession(Base):
+    """A reviewer's signed-in session. The cookie holds a random id; only its hash is stored.
+    Signing out deletes the row, so a copied or replayed cookie no longer works."""
+
+    __tablename__ = "admin_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AdminLoginFailure(Base):
+    """One failed reviewer sign-in, counted per client (a keyed hash of its address) to lock
+    out whoever keeps guessing."""
+
+    __tablename__ = "admin_login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_hash: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(DateTime, index=True)

@@ -93,9 +93,10 @@ def suggest_correction(slug: str):
     record = get_organisation(db(), slug)
     if record is None:
         abort(404)
-    client = corrections.client_hash(current_app.config["SECRET_KEY"], request.remote_addr or "")
-    if corrections.rate_limited(db(), client, now()):
-        return render_template("directory/rate_limited.html", org=record,
+    client = corrections.client_of(current_app.config["SECRET_KEY"], request.remote_addr or "")
+    limit = corrections.limit_reached(db(), client, slug, now())
+    if limit is not None:
+        return render_template("directory/rate_limited.html", org=record, limit=limit,
                                per_hour=corrections.PER_HOUR), 429
     suggestion = corrections.check_suggestion(record, request.form)
     if not suggestion.ok:

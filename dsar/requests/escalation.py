@@ -179,24 +179,28 @@ def received_files(session: Session, request: DataRequest, state: CaseState,
             if upload is None:
                 continue
             try:
-                content = up.read_upload(upload, uploads_dir)
-            except (OSError, up.UploadError):
+                path = up.stored_path(upload, uploads_dir)
+            except up.UploadError:
+                continue
+            if not path.is_file():
                 continue  # a file missing from disk cannot be attached; the rest still can
-            files.append(ReceivedFile(upload.original_name, upload.media_type, content,
+            files.append(ReceivedFile(upload.original_name, upload.media_type, path,
                                       event.occurred_on))
     return files
 
 
 def regulator_bundle(session: Session, request: DataRequest, today: date, *, what_happened: str,
-                     harm: str, authority: OrgRecord, uploads_dir: Path) -> bundle.Bundle:
-    """The complaint to the regulator with all the correspondence (LEGAL.md §3)."""
+                     harm: str, authority: OrgRecord, uploads_dir: Path,
+                     scratch: Path) -> bundle.Bundle:
+    """The complaint to the regulator with all the correspondence (LEGAL.md §3), written in
+    ``scratch`` (see bundle.exclusive_build)."""
     state = case_state(request, today)
     letters = letters_as_sent(request, today)
-    files = received_files(session, request, state, uploads_dir)
+    files = bundle.prepare(received_files(session, request, state, uploads_dir), scratch)
     items = [(day, 0, Correspondence("letter", day, letter.subject)) for day, letter in letters]
-    items += [(f.on or today, 1, Correspondence("file", f.on, f.name, bundle.printable(f)))
-              for f in files]
+    items += [(f.received.on or today, 1,
+               Correspondence("file", f.received.on, f.received.name, f.printed)) for f in files]
     correspondence = tuple(c for _day, _order, c in sorted(items, key=lambda x: (x[0], x[1])))
     cover = followup_letter(request, "complaint_regulator", today, what_happened=what_happened,
                             harm=harm, authority=authority, correspondence=correspondence)
-    return bundle.build(cover, letters, files)
+    return bundle.build(cover, letters, files, scratch)

@@ -3,7 +3,10 @@ bundle for the regulator (issue 4 item 7)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, url_for
+import os
+from pathlib import Path
+
+from flask import Response, abort, current_app, make_response, render_template, request, send_file, url_for
 from flask_babel import get_locale
 
 from dsar.deadlines import EU_COUNTRIES
@@ -13,6 +16,7 @@ from dsar.letters.formats import FORMATS, render
 from dsar.letters.text import render_text
 from dsar.requests import escalation, forms
 from dsar.requests.blueprint import bp, load_request, uploads_dir
+from dsar.requests.bundle import BundleBusy, exclusive_build
 from dsar.requests.services import case_state, save_draft_text
 from dsar.requests.status import CHANNELS
 from dsar.web.context import db, today
@@ -119,19 +123,41 @@ def regulator(token: str, public_id: str):
     ), status
 
 
+def bundles_dir() -> Path:
+    """Scratch folders of complaint bundles being built, and their per-workspace locks."""
+    return current_app.config["DSAR_SETTINGS"].instance_path / "bundles"
+
+
+def _send_and_forget(path, mimetype: str, filename: str) -> Response:
+    """Send a file from the build's scratch folder, which is deleted as soon as this returns:
+    the open file keeps its bytes readable until the response is closed."""
+    handle = path.open("rb")
+    response = send_file(handle, mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.content_length = os.fstat(handle.fileno()).st_size
+    return response
+
+
 @bp.get("/w/<token>/r/<public_id>/regulator/bundle.<fmt>")
 def bundle(token: str, public_id: str, fmt: str):
-    _ws, req = load_request(token, public_id)
+    ws, req = load_request(token, public_id)
     saved = (req.details or {}).get(_REGULATOR_KEY)
     if fmt not in ("pdf", "zip") or not saved:
         abort(404)
     authority = _authority(req, saved)
     if authority is None:
         abort(404)
-    result = escalation.regulator_bundle(
-        db(), req, today(), what_happened=saved.get("what_happened", ""),
-        harm=saved.get("harm", ""), authority=authority, uploads_dir=uploads_dir())
     stem = f"{req.reference}-complaint-regulator"
-    if fmt == "pdf":
-        return _attachment(result.pdf, "application/pdf", f"{stem}.pdf")
-    return _attachment(result.zip, "application/zip", f"{stem}.zip")
+    try:
+        with exclusive_build(bundles_dir(), ws.public_id) as scratch:
+            result = escalation.regulator_bundle(
+                db(), req, today(), what_happened=saved.get("what_happened", ""),
+                harm=saved.get("harm", ""), authority=authority, uploads_dir=uploads_dir(),
+                scratch=scratch)
+            if fmt == "pdf":
+                return _send_and_forget(result.pdf, "application/pdf", f"{stem}.pdf")
+            return _send_and_forget(result.zip, "application/zip", f"{stem}.zip")
+    except BundleBusy:
+        response = make_response(render_template(
+            "requests/bundle_busy.html", req=req, token=token, retry_url=request.path), 409)
+        response.headers["Retry-After"] = "30"
+        return response

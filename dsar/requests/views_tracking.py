@@ -58,6 +58,11 @@ def _form(token, req, kind, *, event=None):
     if request.method == "POST":
         submission = tracking.validate(request.form, _incoming_files(), kind=kind, request=req,
                                        today=today(), superseding=event)
+        if submission.checked_files:
+            try:
+                up.check_quota(db(), req.workspace_id, submission.checked_files)
+            except up.UploadError as exc:
+                submission.errors["files"] = exc.args[0]
         if submission.ok:
             tracking.record(db(), req, kind, submission, uploads_dir(),
                             supersedes=event.id if event else None)

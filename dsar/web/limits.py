@@ -1,22 +1,25 @@
-"""Rate limits (Flask-Limiter). In memory by default — right for one process; several
-processes share limits through ``DSAR_RATELIMIT_STORAGE_URL`` (e.g. redis://…)."""
+"""Request rate limits (Flask-Limiter), counted per client address.
+
+The address is ``request.remote_addr``: behind a reverse proxy, ProxyFix (when configured)
+has already replaced it with the client's. Counters live in memory by default
+(one process); set DSAR_RATELIMIT_STORAGE_URL (e.g. redis://…) when several processes serve.
+"""
 
 from __future__ import annotations
 
 import os
 
-from flask import request
+from flask import Flask, request
 from flask_limiter import Limiter
 
 
 def client_address() -> str:
-    """The client's address as the app sees it (ProxyFix corrects it behind a proxy)."""
     return request.remote_addr or "unknown"
 
 
-limiter = Limiter(
-    key_func=client_address,
-    storage_uri=os.environ.get("DSAR_RATELIMIT_STORAGE_URL", "memory://"),
-    default_limits=[],
-    headers_enabled=False,
-)
+limiter = Limiter(key_func=client_address, headers_enabled=False,
+                  storage_uri=os.environ.get("DSAR_RATELIMIT_STORAGE_URL") or "memory://")
+
+
+def init_app(app: Flask) -> None:
+    limiter.init_app(app)

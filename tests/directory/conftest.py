@@ -11,6 +11,7 @@ import pytest
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "datenanfragen-data"
 SHARED_COMPANIES, SHARED_AUTHORITIES = 3069, 57
+ADMIN_TOKEN = "correct horse battery staple, and then some more"  # at least 32 characters
 
 
 def _shared_dir() -> Path:
@@ -54,7 +55,7 @@ def with_import(imported_db, instance_path):
 @pytest.fixture
 def admin_app(app):
     settings = app.config["DSAR_SETTINGS"]
-    app.config["DSAR_SETTINGS"] = dataclasses.replace(settings, admin_token="correct horse battery")
+    app.config["DSAR_SETTINGS"] = dataclasses.replace(settings, admin_token=ADMIN_TOKEN)
     return app
 
 

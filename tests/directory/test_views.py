@@ -10,6 +10,7 @@ from sqlalchemy import select
 from dsar.directory.models import Correction
 from dsar.directory.services import get_organisation, get_origin, search_organisations
 from tests.conftest import csrf_token
+from tests.directory.conftest import ADMIN_TOKEN
 
 SOURCE = "https://www.acxiom.co.uk/about-acxiom/privacy/contact/"
 
@@ -170,7 +171,7 @@ def test_admin_pages_404_without_a_token(client):
         assert getattr(client, method)(url).status_code == 404, url
 
 
-def _login(client, token="correct horse battery"):
+def _login(client, token=ADMIN_TOKEN):
     page = client.get("/admin/login").get_data(as_text=True)
     return client.post("/admin/login", data={"csrf_token": csrf_token(page), "token": token})
 
