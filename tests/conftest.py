@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from dsar import create_app
 from dsar.cli import cli
-from dsar.letters.compose import LetterRequest, Person, Recipient
+from dsar.letters.model import LetterRequest, Person, Recipient
 
 TODAY = date(2026, 11, 26)
 

@@ -13,6 +13,8 @@ from dsar.web.setup import db, today
 from dsar.wizard import services as wiz
 
 bp = Blueprint("wizard", __name__)
+# Page templates name a letter kind by its catalogue entry (label and hint: wizard/rights.html).
+bp.add_app_template_global(get_right, "letter_kind")
 
 STEPS = ("organisations", "request", "details", "identifiers", "more", "check")
 
