@@ -123,7 +123,7 @@ def corrections_list(value) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         value = value.splitlines()
-    if not isinstance(value, list):
+    if not isinstance(value, (list, tuple)):
         raise InputError("corrections: expected a list or text")
     return tuple(x for x in (_line(v, "corrections", limit=MAX_TEXT) for v in value) if x)
 
