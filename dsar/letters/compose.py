@@ -4,6 +4,12 @@ The legal wording comes from the templates in ``letters/`` (translated through t
 ``letters`` Babel domain). Templates do not emit text: they call a small builder
 (``p``, ``h``, ``ol``, ``ul``, ``quote``, ``subject``, ``enclose``) so that a person's text is
 always data inside a block and can never turn into structure or markup.
+
+A kind's own templates (subject line, part) sit in its folder of the rights catalogue
+(``letters/kinds/<kind>/``, see dsar/rights.py); ``compose(request, catalogue)`` also writes
+kinds from a catalogue extended with another folder. ``LetterBuilder``, ``environment``,
+``render_letter``, ``date_formatter`` and ``clean`` are the machinery the follow-up letters
+share.
 """
 
 from __future__ import annotations
