@@ -56,10 +56,12 @@ class Domain:
 
 UI = Domain(
     name="messages",
-    source_dirs=(ROOT / "dsar", ROOT / "templates"),
+    # The wizard's label and hint of each letter kind sit in its letters/kinds/*/kind.toml.
+    source_dirs=(ROOT / "dsar", ROOT / "templates", ROOT / "letters" / "kinds"),
     catalog_dir=ROOT / "dsar" / "translations",
     locales=("cy", "de"),
-    method_map=(("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")),
+    method_map=(("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2"),
+                ("**/kind.toml", "dsar.rights:extract_ui_text")),
     options={"**.html": {"extensions": "jinja2.ext.i18n"}, "**.txt": {"extensions": "jinja2.ext.i18n"}},
 )
 LETTERS = Domain(

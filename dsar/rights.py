@@ -1,19 +1,32 @@
-"""The rights catalogue (pure): what each letter kind is made of and which articles it cites.
+"""The rights catalogue (pure): which letter kinds exist, what each is made of, what the person
+must supply for it and which articles it cites.
 
-The words of each letter live in ``letters/``; this module only says which parts a kind is
-built from, what the person must supply for it, and which citations a correct letter carries
-(used by tests and by the wizard to explain the choice). Adding a letter kind means adding
-its part template under ``letters/parts/`` and one entry here.
+A letter kind is one folder under ``letters/kinds/<kind>/`` and nothing else:
+
+- ``kind.toml``: the catalogue entry: the wizard's label and hint (UI text, translated in the
+  ``messages`` domain; :func:`extract_ui_text` extracts them), its place in the wizard's list,
+  what the person must or may supply, and the citations a correct English letter carries
+  (checked by tests). A *pack* lists the kinds it is made of in ``parts``; what it needs and
+  cites is what its parts need and cite.
+- ``titles.j2``: the subject line and, for a kind used in a pack, the heading of its part
+  (letter text, ``letters`` domain).
+- ``part.j2``: the body of the request (not for packs).
+
+The words of every letter live in ``letters/``; this module only reads the entries.
 """
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 JURISDICTIONS = ("uk", "eu")
+KINDS_DIR = Path(__file__).resolve().parent.parent / "letters" / "kinds"
 
-# DPA 2018 s.164A (complaints to the controller) is in force from this date (LEGAL.md §1).
+# DPA 2018 s.164A (complaints to the controller) is in force from this date.
 CONTROLLER_COMPLAINTS_FROM = date(2026, 6, 19)
 
 # Art 17(1)(a)–(f): the ground a person chooses for erasure.
@@ -27,6 +40,15 @@ ERASURE_GROUNDS = (
 )
 # Art 18(1)(a)–(d): the ground for restriction.
 RESTRICTION_GROUNDS = ("accuracy_contested", "unlawful", "legal_claims", "objection_pending")
+# A kind that needs a ground names the request field the ground goes to.
+GROUNDS = {"erasure_ground": ERASURE_GROUNDS, "restriction_ground": RESTRICTION_GROUNDS}
+# What a kind may ask the person for (fields of the letter request).
+DETAILS = ("reasons", "corrections", "decision", *GROUNDS)
+
+_ENTRY_FIELDS = {"order", "label", "hint"}
+_SINGLE_FIELDS = _ENTRY_FIELDS | {"citations", "needs", "optional", "finds_data",
+                                  "says_free_of_charge"}
+_PACK_FIELDS = _ENTRY_FIELDS | {"parts"}
 
 
 @dataclass(frozen=True)
@@ -35,92 +57,177 @@ class Right:
     parts: tuple[str, ...]
     # Citations an English letter must contain, per jurisdiction (checked by tests).
     citations: dict[str, tuple[str, ...]]
+    label: str = ""  # the wizard's name for it (UI text, msgid in the messages domain)
+    hint: str = ""  # one sentence under the label (UI text)
     # Free-text or choice fields the person must supply for this kind.
     needs: tuple[str, ...] = ()
     # Fields the person may supply; the wizard offers them.
     optional: tuple[str, ...] = ()
     # Whether the letter asks for the person's data to be searched for (identifiers help).
     finds_data: bool = True
-    is_pack: bool = field(default=False)
+    # Whether the kind's own text says acting on it is free of charge (Art 12(5)).
+    says_free_of_charge: bool = False
+    order: int = 0
 
+    @property
+    def is_pack(self) -> bool:
+        return self.parts != (self.key,)
 
-def _same(*articles: str) -> dict[str, tuple[str, ...]]:
-    return {"uk": articles, "eu": articles}
+    @property
+    def ground_field(self) -> str:
+        """The request field the person's chosen ground goes to ('' if it takes none)."""
+        return next((need for need in self.needs if need in GROUNDS), "")
 
-
-RIGHTS: dict[str, Right] = {
-    r.key: r
-    for r in (
-        Right("access", ("access",), _same("Article 15", "Article 15(3)", "Article 12(3)")),
-        Right(
-            "automated_decision",
-            ("automated_decision",),
-            {
-                "uk": ("Article 15(1)(h)", "Article 22C", "C-203/22", "C-634/21"),
-                "eu": ("Article 15(1)(h)", "Article 22(3)", "C-203/22", "C-634/21"),
-            },
-            optional=("decision",),
-        ),
-        Right(
-            "object_processing",
-            ("object_processing",),
-            _same("Article 21(1)", "Article 18(1)(d)"),
-            needs=("reasons",),
-        ),
-        Right("object_marketing", ("object_marketing",), _same("Article 21(2)", "Article 21(3)")),
-        Right(
-            "rectification",
-            ("rectification",),
-            _same("Article 16", "Article 18(1)(a)", "Article 19"),
-            needs=("corrections",),
-        ),
-        Right(
-            "erasure",
-            ("erasure",),
-            _same("Article 17(1)", "Article 19"),
-            needs=("erasure_ground",),
-            optional=("reasons",),
-        ),
-        Right(
-            "restriction",
-            ("restriction",),
-            _same("Article 18(1)", "Article 18(3)"),
-            needs=("restriction_ground", "reasons"),
-        ),
-        Right("portability", ("portability",), _same("Article 20(1)")),
-        Right("withdraw_consent", ("withdraw_consent",), _same("Article 7(3)", "Article 17(1)(b)")),
-        Right(
-            "score_pack",
-            ("access", "automated_decision"),
-            {
-                "uk": ("Article 15", "Article 15(1)(h)", "Article 22C", "C-203/22"),
-                "eu": ("Article 15", "Article 15(1)(h)", "Article 22(3)", "C-203/22"),
-            },
-            optional=("decision",),
-            is_pack=True,
-        ),
-        Right(
-            "profiling_pack",
-            ("access", "object_processing", "object_marketing"),
-            _same("Article 15", "Article 21(1)", "Article 21(2)", "Article 18(1)(d)"),
-            needs=("reasons",),
-            is_pack=True,
-        ),
-    )
-}
-
-RIGHT_KEYS = tuple(RIGHTS)
+    @property
+    def grounds(self) -> tuple[str, ...]:
+        return GROUNDS.get(self.ground_field, ())
 
 
 class UnknownRight(KeyError):
     pass
 
 
-def get_right(key: str) -> Right:
+class CatalogueError(ValueError):
+    """A kind's folder is malformed; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The letter kinds found in one or more folders of kinds (later folders add kinds)."""
+
+    kinds_dirs: tuple[Path, ...]
+    rights: Mapping[str, Right] = field(default_factory=dict)
+
+    def get(self, key: str) -> Right:
+        try:
+            return self.rights[key]
+        except KeyError:
+            raise UnknownRight(key) from None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self.rights)
+
+    def with_kinds(self, kinds_dir: Path) -> Catalogue:
+        """This catalogue plus the kinds in another folder (e.g. a site's own letters)."""
+        return load_catalogue(*self.kinds_dirs, Path(kinds_dir))
+
+
+def load_catalogue(*kinds_dirs: Path) -> Catalogue:
+    entries: dict[str, tuple[Path, dict]] = {}
+    for kinds_dir in kinds_dirs:
+        for path in sorted(Path(kinds_dir).glob("*/kind.toml")):
+            key = path.parent.name
+            if key in entries:
+                raise CatalogueError(f"{path}: kind {key!r} is already defined in "
+                                     f"{entries[key][0]}")
+            entries[key] = (path, _read_entry(path))
+    singles = {key: _single(key, path, entry)
+               for key, (path, entry) in entries.items() if "parts" not in entry}
+    packs = {key: _pack(key, path, entry, singles)
+             for key, (path, entry) in entries.items() if "parts" in entry}
+    ordered = sorted({**singles, **packs}.values(), key=lambda r: (r.order, r.key))
+    return Catalogue(tuple(Path(d) for d in kinds_dirs), {r.key: r for r in ordered})
+
+
+def _read_entry(path: Path) -> dict:
     try:
-        return RIGHTS[key]
-    except KeyError:
-        raise UnknownRight(key) from None
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogueError(f"{path}: {exc}") from None
+
+
+def _check(path: Path, entry: dict, allowed: set[str]) -> None:
+    unknown = set(entry) - allowed
+    if unknown:
+        raise CatalogueError(f"{path}: unknown field(s) {', '.join(sorted(unknown))}")
+    for name in ("label", "hint"):
+        if not isinstance(entry.get(name), str) or not entry[name].strip():
+            raise CatalogueError(f"{path}: {name} missing")
+    if not isinstance(entry.get("order", 0), int):
+        raise CatalogueError(f"{path}: order must be a whole number")
+    if not (path.parent / "titles.j2").exists():
+        raise CatalogueError(f"{path.parent}: titles.j2 missing")
+
+
+def _names(path: Path, entry: dict, name: str, allowed: tuple[str, ...] | None) -> tuple[str, ...]:
+    values = entry.get(name, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise CatalogueError(f"{path}: {name} must be a list of names")
+    wrong = [v for v in values if allowed is not None and v not in allowed]
+    if wrong:
+        raise CatalogueError(f"{path}: {name}: unknown {', '.join(wrong)} "
+                             f"(choose from {', '.join(allowed or ())})")
+    return tuple(values)
+
+
+def _single(key: str, path: Path, entry: dict) -> Right:
+    _check(path, entry, _SINGLE_FIELDS)
+    if not (path.parent / "part.j2").exists():
+        raise CatalogueError(f"{path.parent}: part.j2 missing")
+    citations = entry.get("citations", [])
+    if isinstance(citations, list):
+        citations = dict.fromkeys(JURISDICTIONS, citations)
+    if not isinstance(citations, dict) or set(citations) != set(JURISDICTIONS):
+        raise CatalogueError(f"{path}: citations must be a list, or a table with "
+                             f"{' and '.join(JURISDICTIONS)}")
+    needs = _names(path, entry, "needs", DETAILS)
+    if len([n for n in needs if n in GROUNDS]) > 1:
+        raise CatalogueError(f"{path}: needs at most one ground")
+    return Right(
+        key=key,
+        parts=(key,),
+        citations={j: _names(path, citations, j, None) for j in JURISDICTIONS},
+        label=entry["label"],
+        hint=entry["hint"],
+        needs=needs,
+        optional=_names(path, entry, "optional", DETAILS),
+        finds_data=bool(entry.get("finds_data", True)),
+        says_free_of_charge=bool(entry.get("says_free_of_charge", False)),
+        order=entry.get("order", 0),
+    )
+
+
+def _pack(key: str, path: Path, entry: dict, singles: dict[str, Right]) -> Right:
+    _check(path, entry, _PACK_FIELDS)
+    parts = [singles[p] for p in _names(path, entry, "parts", tuple(singles))]
+    if len(parts) < 2:
+        raise CatalogueError(f"{path}: a pack has at least two parts")
+    needs = _union(p.needs for p in parts)
+    return Right(
+        key=key,
+        parts=tuple(p.key for p in parts),
+        citations={j: _union(p.citations[j] for p in parts) for j in JURISDICTIONS},
+        label=entry["label"],
+        hint=entry["hint"],
+        needs=needs,
+        optional=tuple(x for x in _union(p.optional for p in parts) if x not in needs),
+        finds_data=any(p.finds_data for p in parts),
+        says_free_of_charge=any(p.says_free_of_charge for p in parts),
+        order=entry.get("order", 0),
+    )
+
+
+def _union(groups) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(x for group in groups for x in group))
+
+
+CATALOGUE = load_catalogue(KINDS_DIR)
+RIGHTS = CATALOGUE.rights
+RIGHT_KEYS = CATALOGUE.keys
+
+
+def get_right(key: str) -> Right:
+    return CATALOGUE.get(key)
+
+
+def missing_details(right: Right, values: Mapping[str, object]) -> tuple[str, ...]:
+    """The fields this kind needs that are empty in ``values``."""
+    return tuple(
+        need for need in right.needs
+        if not values.get(need) or (isinstance(values[need], str) and not values[need].strip())
+    )
 
 
 def jurisdiction_for_country(country: str) -> str:
@@ -136,3 +243,15 @@ def needs_identifiers(right: Right, org_categories: tuple[str, ...]) -> bool:
     credit-data and identity firms match people by them; other organisations rarely need them."""
     matching = {"credit_reference_agency", "identity_verification", "fraud_prevention"}
     return right.finds_data and bool(matching & set(org_categories))
+
+
+def extract_ui_text(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
+    """Babel extractor for ``kind.toml``: the wizard's label and hint are UI messages."""
+    text = fileobj.read().decode("utf-8")
+    entry = tomllib.loads(text)
+    lines = text.splitlines()
+    for name in ("label", "hint"):
+        if isinstance(entry.get(name), str):
+            lineno = next((i for i, line in enumerate(lines, 1)
+                           if line.split("=")[0].strip() == name), 1)
+            yield lineno, None, entry[name], []

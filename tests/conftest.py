@@ -14,7 +14,7 @@ from dsar import create_app
 from dsar.bootstrap import bootstrap
 from dsar.cli import cli
 from dsar.config import load_settings
-from dsar.letters.compose import LetterRequest, Person, Recipient
+from dsar.letters.model import LetterRequest, Person, Recipient
 
 TODAY = date(2026, 11, 26)
 

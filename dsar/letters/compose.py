@@ -4,25 +4,37 @@ The legal wording comes from the templates in ``letters/`` (translated through t
 ``letters`` Babel domain). Templates do not emit text: they call a small builder
 (``p``, ``h``, ``ol``, ``ul``, ``quote``, ``subject``, ``enclose``) so that a person's text is
 always data inside a block and can never turn into structure or markup.
+
+A kind's own templates (subject line, part) sit in its folder of the rights catalogue
+(``letters/kinds/<kind>/``, see dsar/rights.py); ``compose(request, catalogue)`` also writes
+kinds from a catalogue extended with another folder. ``LetterBuilder``, ``environment``,
+``render_letter``, ``date_formatter`` and ``clean`` are the machinery the follow-up letters
+share.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date
 from babel.support import NullTranslations
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from dsar import deadlines
-from dsar.letters.model import Block, Letter, Party
+from dsar.letters.model import Block, Letter, LetterRequest, Party, Person, Recipient
 from dsar.letters.text import clean_text
-from dsar.rights import CONTROLLER_COMPLAINTS_FROM, get_right
+from dsar.rights import (
+    CATALOGUE,
+    CONTROLLER_COMPLAINTS_FROM,
+    JURISDICTIONS,
+    Catalogue,
+    UnknownRight,
+    missing_details,
+)
 
 LETTERS_DIR = Path(__file__).resolve().parent.parent.parent / "letters"
 LETTER_LOCALES = ("en", "cy", "de", "fr", "es", "it", "nl", "pl")
@@ -33,44 +45,7 @@ class ComposeError(ValueError):
     """The request cannot become a letter (unknown language, missing required detail)."""
 
 
-@dataclass(frozen=True)
-class Person:
-    name: str
-    address: tuple[str, ...]
-    email: str = ""
-    date_of_birth: date | None = None
-    previous_addresses: tuple[tuple[str, ...], ...] = ()
-    customer_numbers: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Recipient:
-    name: str
-    address: tuple[str, ...] = ()
-    email: str = ""
-    categories: tuple[str, ...] = ()
-    country: str = "gb"
-    holiday_region: str = "england"
-
-
-@dataclass(frozen=True)
-class LetterRequest:
-    right: str
-    jurisdiction: str
-    locale: str
-    reference: str
-    person: Person
-    recipient: Recipient
-    today: date
-    channel: str = "letter"
-    reasons: str = ""
-    corrections: tuple[str, ...] = ()
-    erasure_ground: str = ""
-    restriction_ground: str = ""
-    decision: str = ""
-
-
-class _Builder:
+class LetterBuilder:
     """Collects the blocks a template produces. Methods return '' so ``{{ }}`` also works."""
 
     def __init__(self) -> None:
@@ -111,6 +86,11 @@ class _Builder:
         self.enclosures.append(str(text))
         return ""
 
+    def functions(self) -> dict:
+        """What a template calls to write the letter (put these in its context)."""
+        return {"p": self.p, "h": self.h, "ol": self.ol, "ul": self.ul, "quote": self.quote,
+                "subject": self.subject, "enclose": self.enclose}
+
 
 @cache
 def available_locales() -> tuple[str, ...]:
@@ -135,10 +115,17 @@ def translations(locale: str) -> NullTranslations:
 
 
 @cache
-def _environment(locale: str) -> ImmutableSandboxedEnvironment:
+def environment(locale: str, kinds_dirs: tuple[Path, ...] = CATALOGUE.kinds_dirs,
+                ) -> ImmutableSandboxedEnvironment:
+    """The letters' template environment in ``locale``. A kind's templates are found as
+    ``kinds/<kind>/…`` in whichever of ``kinds_dirs`` holds that kind; everything else
+    (fragments, follow-ups, labels) in ``letters/``."""
     # Sandboxed and fed only plain values: a template (or a translation) cannot reach Python.
     env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(str(LETTERS_DIR)),
+        loader=ChoiceLoader([
+            PrefixLoader({"kinds": FileSystemLoader([str(d) for d in kinds_dirs])}),
+            FileSystemLoader(str(LETTERS_DIR)),
+        ]),
         extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
         undefined=StrictUndefined,
         autoescape=False,  # output is builder calls, never markup; renderers escape
@@ -180,78 +167,81 @@ def calendar_for(recipient: Recipient) -> dict[str, str]:
     return {"jurisdiction": "uk", "region": region if region in deadlines.UK_REGIONS else "england"}
 
 
-def _clean(value: str) -> str:
+def clean(value: str) -> str:
+    """A person's or organisation's text as a letter prints it (no hidden controls, trimmed)."""
     return clean_text(value).strip()
 
 
-def compose(request: LetterRequest) -> Letter:
+def compose(request: LetterRequest, catalogue: Catalogue = CATALOGUE) -> Letter:
     if request.locale not in LETTER_LOCALES:
         raise ComposeError(f"unknown letter language {request.locale!r}")
-    if request.jurisdiction not in ("uk", "eu"):
+    if request.jurisdiction not in JURISDICTIONS:
         raise ComposeError(f"unknown jurisdiction {request.jurisdiction!r}")
     if request.channel not in CHANNELS:
         raise ComposeError(f"unknown channel {request.channel!r}")
-    right = get_right(request.right)
-    for need in right.needs:
-        value = getattr(request, need)
-        if not value or (isinstance(value, str) and not value.strip()):
-            raise ComposeError(f"{need.replace('_', ' ')} is required for {right.key}")
+    try:
+        right = catalogue.get(request.right)
+    except UnknownRight:
+        raise ComposeError(f"unknown letter kind {request.right!r}") from None
+    missing = missing_details(right, vars(request))
+    if missing:
+        raise ComposeError(f"{missing[0].replace('_', ' ')} is required for {right.key}")
 
     due = deadlines.compute_deadline(received_date(request), **calendar_for(request.recipient)).due
-    env = _environment(request.locale)
-    builder = _Builder()
+    env = environment(request.locale, catalogue.kinds_dirs)
+    builder = LetterBuilder()
     person = request.person
-    fmt = _date_formatter(request.locale)
+    fmt = date_formatter(request.locale)
     context = {
         "uk": request.jurisdiction == "uk",
         "eu": request.jurisdiction == "eu",
         "right": right.key,
         "parts": right.parts,
         "is_pack": right.is_pack,
+        "says_free_of_charge": right.says_free_of_charge,
         "channel": request.channel,
         "reference": request.reference,
         "due_date": fmt(due),
         "is_cra": "credit_reference_agency" in request.recipient.categories,
-        "person_name": _clean(person.name),
-        "person_email": _clean(person.email),
+        "person_name": clean(person.name),
+        "person_email": clean(person.email),
         "date_of_birth": fmt(person.date_of_birth) if person.date_of_birth else "",
-        "previous_addresses": [", ".join(_clean(x) for x in a) for a in person.previous_addresses],
-        "customer_numbers": [(_clean(k), _clean(v)) for k, v in person.customer_numbers],
-        "reasons": _clean(request.reasons),
-        "corrections": [_clean(c) for c in request.corrections if c.strip()],
+        "previous_addresses": [", ".join(clean(x) for x in a) for a in person.previous_addresses],
+        "customer_numbers": [(clean(k), clean(v)) for k, v in person.customer_numbers],
+        "reasons": clean(request.reasons),
+        "corrections": [clean(c) for c in request.corrections if c.strip()],
         "erasure_ground": request.erasure_ground,
         "restriction_ground": request.restriction_ground,
-        "decision": _clean(request.decision),
+        "decision": clean(request.decision),
         "recipient_email": request.recipient.email,
         "complaints_to_controller": request.today >= CONTROLLER_COMPLAINTS_FROM,
-        "p": builder.p, "h": builder.h, "ol": builder.ol, "ul": builder.ul,
-        "quote": builder.quote, "subject": builder.subject, "enclose": builder.enclose,
+        **builder.functions(),
     }
     env.get_template("letter.j2").render(context)
     return render_letter(
         env, builder, context, kind=right.key, locale=request.locale,
         jurisdiction=request.jurisdiction, reference=request.reference, person=person,
-        recipient=Party(_clean(request.recipient.name),
-                        tuple(_clean(x) for x in request.recipient.address),
+        recipient=Party(clean(request.recipient.name),
+                        tuple(clean(x) for x in request.recipient.address),
                         request.recipient.email),
         today=request.today, due=due,
     )
 
 
-def render_letter(env, builder: _Builder, context: dict, *, kind: str, locale: str,
-                  jurisdiction: str, reference: str, person: Person, recipient: Party,
-                  today: date, due: date | None) -> Letter:
+def render_letter(env: ImmutableSandboxedEnvironment, builder: LetterBuilder, context: dict, *,
+                  kind: str, locale: str, jurisdiction: str, reference: str, person: Person,
+                  recipient: Party, today: date, due: date | None) -> Letter:
     """Assemble the Letter from what a template put in the builder, with the shared labels.
     Used by compose() and by the follow-up letters, so every letter has the same frame."""
-    labels = _labels(env, context)
-    fmt = _date_formatter(locale)
+    labels = frame_labels(env, context)
+    fmt = date_formatter(locale)
     return Letter(
         kind=kind,
         locale=locale,
         jurisdiction=jurisdiction,
         reference=reference,
-        sender=Party(_clean(person.name), tuple(_clean(x) for x in person.address),
-                     _clean(person.email)),
+        sender=Party(clean(person.name), tuple(clean(x) for x in person.address),
+                     clean(person.email)),
         recipient=recipient,
         date=today,
         date_text=fmt(today),
@@ -260,7 +250,7 @@ def render_letter(env, builder: _Builder, context: dict, *, kind: str, locale: s
         salutation=labels["salutation"],
         blocks=tuple(builder.blocks),
         closing=labels["closing"],
-        signature=_clean(person.name),
+        signature=clean(person.name),
         enclosures=tuple(builder.enclosures),
         enclosures_heading=labels["enclosures"],
         reference_label=labels["reference"],
@@ -270,7 +260,7 @@ def render_letter(env, builder: _Builder, context: dict, *, kind: str, locale: s
     )
 
 
-def _labels(env: ImmutableSandboxedEnvironment, context: dict) -> dict[str, str]:
+def frame_labels(env: ImmutableSandboxedEnvironment, context: dict) -> dict[str, str]:
     """Short translated labels the renderers print (salutation, 'Page 1 of 2' …)."""
     module = env.get_template("labels.j2").make_module(context)
     return {
@@ -283,7 +273,8 @@ def _labels(env: ImmutableSandboxedEnvironment, context: dict) -> dict[str, str]
 BABEL_LOCALES = {"en": "en_GB"}
 
 
-def _date_formatter(locale: str):
+def date_formatter(locale: str):
+    """A function writing a date the long way in the letter's language."""
     babel_locale = BABEL_LOCALES.get(locale, locale)
 
     def fmt(value: date) -> str:

@@ -19,18 +19,16 @@ from functools import cache
 
 from dsar.letters.compose import (
     LETTERS_DIR,
-    LetterRequest,
-    Recipient,
-    _Builder,
-    _clean,
-    _date_formatter,
-    _environment,
+    LetterBuilder,
     available_locales,
+    clean,
     compose,
+    date_formatter,
+    environment,
     render_letter,
     translations,
 )
-from dsar.letters.model import Letter, Party
+from dsar.letters.model import Letter, LetterRequest, Party, Recipient
 from dsar.rights import CONTROLLER_COMPLAINTS_FROM
 
 FOLLOWUP_KINDS = ("reminder", "complaint_controller", "complaint_regulator")
@@ -107,7 +105,7 @@ def _followups_translated(locale: str) -> bool:
         return True
     if locale not in available_locales():
         return False
-    env, catalog = _environment(locale), translations(locale)
+    env, catalog = environment(locale), translations(locale)
     for path in sorted((LETTERS_DIR / "followups").glob("*.j2")):
         for _line, _function, message in env.extract_translations(path.read_text("utf-8")):
             if isinstance(message, str) and catalog.gettext(message) == message:
@@ -119,8 +117,8 @@ def followup_locale(preferred: str) -> str:
     return preferred if _followups_translated(preferred) else "en"
 
 
-def _context(req: FollowupRequest, locale: str, builder: _Builder) -> dict:
-    fmt = _date_formatter(locale)
+def _context(req: FollowupRequest, locale: str, builder: LetterBuilder) -> dict:
+    fmt = date_formatter(locale)
     facts, original = req.facts, req.request
 
     def day(value: date | None) -> str:
@@ -134,12 +132,12 @@ def _context(req: FollowupRequest, locale: str, builder: _Builder) -> dict:
         # The original letter's subject, in the follow-up's language.
         "request_subject": compose(replace(original, locale=locale)).subject,
         "letter_date": day(original.today),
-        "organisation": _clean(original.recipient.name),
-        "org_address": ", ".join(_clean(x) for x in original.recipient.address),
-        "org_email": _clean(original.recipient.email),
-        "person_name": _clean(person.name),
-        "person_email": _clean(person.email),
-        "person_address": ", ".join(_clean(x) for x in person.address),
+        "organisation": clean(original.recipient.name),
+        "org_address": ", ".join(clean(x) for x in original.recipient.address),
+        "org_email": clean(original.recipient.email),
+        "person_name": clean(person.name),
+        "person_email": clean(person.email),
+        "person_address": ", ".join(clean(x) for x in person.address),
         "sent_on": day(facts.sent_on),
         "channel": facts.channel,
         "received_on": day(facts.received_on),
@@ -163,23 +161,22 @@ def _context(req: FollowupRequest, locale: str, builder: _Builder) -> dict:
              "completeness": e.completeness, "outcome": e.outcome}
             for e in facts.timeline
         ],
-        "details": _clean(req.details),
-        "what_happened": _clean(req.what_happened),
-        "harm": _clean(req.harm),
+        "details": clean(req.details),
+        "what_happened": clean(req.what_happened),
+        "harm": clean(req.harm),
         "correspondence": [
-            {"kind": c.kind, "date": day(c.on), "title": _clean(c.title), "printed": c.printed}
+            {"kind": c.kind, "date": day(c.on), "title": clean(c.title), "printed": c.printed}
             for c in req.correspondence
         ],
-        "p": builder.p, "h": builder.h, "ol": builder.ol, "ul": builder.ul,
-        "quote": builder.quote, "subject": builder.subject, "enclose": builder.enclose,
+        **builder.functions(),
     }
 
 
 def what_happened_draft(req: FollowupRequest) -> str:
     """A first draft of the regulator's "what happened", for the person to edit."""
     locale = followup_locale(req.locale or req.request.locale)
-    module = _environment(locale).get_template("followups/summary.j2").make_module(
-        _context(req, locale, _Builder()))
+    module = environment(locale).get_template("followups/summary.j2").make_module(
+        _context(req, locale, LetterBuilder()))
     return re.sub(r"\s+", " ", str(module.text)).strip()
 
 
@@ -191,8 +188,8 @@ def compose_followup(req: FollowupRequest) -> Letter:
     locale = followup_locale(req.locale or req.request.locale)
     if req.kind == "complaint_regulator" and not req.what_happened.strip():
         req = _with_draft(req)
-    env = _environment(locale)
-    builder = _Builder()
+    env = environment(locale)
+    builder = LetterBuilder()
     context = _context(req, locale, builder)
     env.get_template(f"followups/{req.kind}.j2").render(context)
     original = req.request
@@ -204,7 +201,7 @@ def compose_followup(req: FollowupRequest) -> Letter:
         env, builder, context, kind=req.kind, locale=locale,
         jurisdiction=original.jurisdiction, reference=original.reference,
         person=original.person,
-        recipient=Party(_clean(recipient.name), _address(recipient), recipient.email),
+        recipient=Party(clean(recipient.name), _address(recipient), recipient.email),
         today=req.today, due=due,
     )
 
@@ -212,8 +209,8 @@ def compose_followup(req: FollowupRequest) -> Letter:
 def _address(recipient: Recipient) -> tuple[str, ...]:
     """The address lines, without a first line that repeats the name (directory records of
     authorities often start their address with it)."""
-    name = _clean(recipient.name).casefold()
-    return tuple(x for x in (_clean(line) for line in recipient.address) if x.casefold() != name)
+    name = clean(recipient.name).casefold()
+    return tuple(x for x in (clean(line) for line in recipient.address) if x.casefold() != name)
 
 
 def _with_draft(req: FollowupRequest) -> FollowupRequest:

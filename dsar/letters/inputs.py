@@ -1,20 +1,35 @@
-"""Turn plain mappings (a person file, a stored request, a directory record) into the
-values compose() takes, with one clear error message for anything malformed."""
+"""Turn plain values (a person file, a stored request, a directory record, a person's choices)
+into the values compose() takes, with one clear error message for anything malformed.
+
+``build_letter_request`` is the one place that decides what a request says from those choices:
+where an erasure or restriction ground goes, which law applies by default and the default
+letter language. The wizard, the CLI and every later caller use it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from dsar.directory.schema import EMAIL_RE, OrgRecord
-from dsar.letters.compose import Person, Recipient
+from dsar.letters.compose import CHANNELS, LETTER_LOCALES, available_locales
+from dsar.letters.model import LetterRequest, Person, Recipient
 from dsar.letters.text import has_hidden_controls
+from dsar.rights import (
+    CATALOGUE,
+    JURISDICTIONS,
+    Catalogue,
+    UnknownRight,
+    jurisdiction_for_country,
+    missing_details,
+)
 
 MAX_FIELD = 2000  # characters in one line of a name or address
 MAX_TEXT = 20000  # characters in free text (reasons, corrections)
 
 
 class InputError(ValueError):
-    """Malformed person or recipient data; the message says which field and why."""
+    """Malformed person, recipient or request data; the message says which field and why."""
 
 
 def _line(value, field: str, *, required: bool = False, limit: int = MAX_FIELD) -> str:
@@ -108,7 +123,7 @@ def corrections_list(value) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         value = value.splitlines()
-    if not isinstance(value, list):
+    if not isinstance(value, (list, tuple)):
         raise InputError("corrections: expected a list or text")
     return tuple(x for x in (_line(v, "corrections", limit=MAX_TEXT) for v in value) if x)
 
@@ -144,3 +159,92 @@ def recipient_from_dict(data: dict) -> Recipient:
         country=data.get("country") or "gb",
         holiday_region=data.get("holiday_region") or "england",
     )
+
+
+def default_letter_language(org: OrgRecord | Recipient) -> str:
+    """The organisation's request language where we can write in it, else English."""
+    language = org.request_language if isinstance(org, OrgRecord) else ""
+    return language if language in available_locales() else "en"
+
+
+def build_letter_request(
+    *,
+    right: str,
+    org: OrgRecord | Recipient,
+    person: Person | Mapping,
+    today: date,
+    reference: str = "",
+    jurisdiction: str | None = None,
+    locale: str | None = None,
+    channel: str = "letter",
+    reasons: str | None = "",
+    corrections: str | list | tuple | None = (),
+    ground: str | None = "",
+    decision: str | None = "",
+    catalogue: Catalogue = CATALOGUE,
+) -> LetterRequest:
+    """A checked ``LetterRequest`` from a person's choices, or ``InputError``.
+
+    ``org`` is a directory record, or a ``Recipient`` for an organisation typed by hand;
+    ``person`` a ``Person`` or its stored/file form; absent texts may be None.
+    ``jurisdiction`` defaults from the organisation's country and ``locale`` from its
+    request language. ``ground`` goes to the field the kind names (erasure or restriction).
+    ``reference`` may stay empty until the request is stored, when the store assigns one.
+    """
+    try:
+        kind = catalogue.get(right)
+    except UnknownRight:
+        raise InputError(f"unknown right {right!r} (choose from {', '.join(catalogue.keys)})"
+                         ) from None
+    recipient = recipient_from_record(org) if isinstance(org, OrgRecord) else org
+    if jurisdiction is None:
+        jurisdiction = jurisdiction_for_country(recipient.country)
+    if jurisdiction not in JURISDICTIONS:
+        raise InputError(f"unknown jurisdiction {jurisdiction!r} "
+                         f"(choose {' or '.join(JURISDICTIONS)})")
+    locale = locale or default_letter_language(org)
+    if locale not in LETTER_LOCALES:
+        raise InputError(f"unknown language {locale!r} (choose from {', '.join(LETTER_LOCALES)})")
+    if channel not in CHANNELS:
+        raise InputError(f"unknown channel {channel!r} (choose from {', '.join(CHANNELS)})")
+    ground = _line(ground, "ground")
+    if ground and not kind.grounds:
+        raise InputError(f"ground: {kind.key} takes no ground")
+    if kind.grounds and ground not in kind.grounds:
+        problem = f"unknown ground {ground!r}" if ground else f"{kind.key} needs a ground"
+        raise InputError(f"{problem} (choose from {', '.join(kind.grounds)})")
+    values = {
+        "reasons": free_text(reasons, "reasons"),
+        "corrections": corrections_list(corrections),
+        "decision": free_text(decision, "decision"),
+        "erasure_ground": "",
+        "restriction_ground": "",
+    }
+    if kind.ground_field:
+        values[kind.ground_field] = ground
+    missing = missing_details(kind, values)
+    if missing:
+        raise InputError(f"{missing[0].replace('_', ' ')} is required for {kind.key}")
+    return LetterRequest(
+        right=kind.key,
+        jurisdiction=jurisdiction,
+        locale=locale,
+        reference=reference,
+        person=person if isinstance(person, Person) else parse_person(person),
+        recipient=recipient,
+        today=today,
+        channel=channel,
+        **values,
+    )
+
+
+def request_details(request: LetterRequest) -> dict:
+    """What a stored request keeps besides its right, law, language, person and recipient."""
+    return {
+        "channel": request.channel,
+        "reasons": request.reasons,
+        "corrections": list(request.corrections),
+        "erasure_ground": request.erasure_ground,
+        "restriction_ground": request.restriction_ground,
+        "decision": request.decision,
+    }

@@ -1,4 +1,6 @@
-"""The Letter: one immutable, already-localised structure that every renderer reads.
+"""The letter model: what a letter is asked for (``LetterRequest``, with its ``Person`` and
+``Recipient``) and what it becomes (``Letter``, one immutable, already-localised structure that
+every renderer reads).
 
 Nothing here knows about HTML, PDF or DOCX; the renderers in this package turn a Letter
 into those formats. All text in a Letter is final text (translated, user values inserted);
@@ -10,6 +12,47 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    address: tuple[str, ...]
+    email: str = ""
+    date_of_birth: date | None = None
+    previous_addresses: tuple[tuple[str, ...], ...] = ()
+    customer_numbers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    address: tuple[str, ...] = ()
+    email: str = ""
+    categories: tuple[str, ...] = ()
+    country: str = "gb"
+    holiday_region: str = "england"
+
+
+@dataclass(frozen=True)
+class LetterRequest:
+    """Everything compose() needs, as plain values (build one with
+    ``dsar.letters.inputs.build_letter_request``)."""
+
+    right: str
+    jurisdiction: str
+    locale: str
+    reference: str
+    person: Person
+    recipient: Recipient
+    today: date
+    channel: str = "letter"
+    reasons: str = ""
+    corrections: tuple[str, ...] = ()
+    erasure_ground: str = ""
+    restriction_ground: str = ""
+    decision: str = ""
+
 
 BlockKind = Literal["paragraph", "heading", "numbered", "bullets", "quote"]
 

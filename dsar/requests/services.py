@@ -9,8 +9,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.letters.compose import LetterRequest, calendar_for
+from dsar.letters.compose import calendar_for
 from dsar.letters.inputs import parse_person, recipient_from_dict
+from dsar.letters.model import LetterRequest
 from dsar.requests.models import DataRequest, Event, Workspace, hash_token
 from dsar.requests.status import CaseState, EventValue, derive
 

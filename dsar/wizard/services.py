@@ -14,24 +14,22 @@ from sqlalchemy.orm import Session
 
 from dsar.directory.schema import EMAIL_RE, OrgRecord
 from dsar.directory.services import get_organisation
-from dsar.letters.compose import Recipient, available_locales
+from dsar.letters.compose import available_locales
 from dsar.letters.inputs import (
     MAX_FIELD,
     MAX_TEXT,
+    build_letter_request,
+    default_letter_language,
+    person_to_dict,
     recipient_from_record,
     recipient_to_dict,
+    request_details,
 )
+from dsar.letters.model import Recipient
 from dsar.letters.text import has_hidden_controls
 from dsar.requests.models import DataRequest, Workspace, hash_token
 from dsar.requests.services import create_request, create_workspace
-from dsar.rights import (
-    ERASURE_GROUNDS,
-    RESTRICTION_GROUNDS,
-    RIGHTS,
-    get_right,
-    jurisdiction_for_country,
-    needs_identifiers,
-)
+from dsar.rights import RIGHTS, get_right, needs_identifiers
 from dsar.web.forms import FormResult
 from dsar.wizard.models import WizardDraft
 
@@ -221,10 +219,8 @@ def validate_more(form, right_key: str) -> StepResult:
         result.errors["reasons"] = _l("Explain why, in your own words")
     if "corrections" in right.needs and not result.values["corrections"]:
         result.errors["corrections"] = _l("Say what is wrong and what it should say")
-    grounds = ERASURE_GROUNDS if "erasure_ground" in right.needs else RESTRICTION_GROUNDS
-    if {"erasure_ground", "restriction_ground"} & set(right.needs):
-        if result.values["ground"] not in grounds:
-            result.errors["ground"] = _l("Choose the reason that fits best")
+    if right.grounds and result.values["ground"] not in right.grounds:
+        result.errors["ground"] = _l("Choose the reason that fits best")
     return _check_controls(result)
 
 
@@ -245,12 +241,9 @@ def missing_steps(session: Session, data: dict) -> list[str]:
 
 
 def letter_language(org: ChosenOrg, chosen: dict) -> str:
-    available = available_locales()
-    if chosen.get(org.key) in available:
+    if chosen.get(org.key) in available_locales():
         return chosen[org.key]
-    if org.record and org.record.request_language in available:
-        return org.record.request_language
-    return "en"
+    return default_letter_language(org.record or org.recipient)
 
 
 def person_value(data: dict) -> dict:
@@ -280,26 +273,26 @@ def finish(session: Session, data: dict, today: date) -> tuple[Workspace, str, l
     workspace, token = create_workspace(session)
     more = data.get("more", {})
     right = get_right(data["right"])
-    details = {
-        "channel": "letter",
-        "reasons": more.get("reasons", ""),
-        "corrections": [x for x in more.get("corrections", "").splitlines() if x.strip()],
-        "erasure_ground": more.get("ground", "") if "erasure_ground" in right.needs else "",
-        "restriction_ground": more.get("ground", "") if "restriction_ground" in right.needs else "",
-        "decision": more.get("decision", ""),
-    }
     requests = []
     for org in chosen_orgs(session, data):
+        letter = build_letter_request(
+            right=right.key, org=org.record or org.recipient, person=person_value(data),
+            today=today, locale=letter_language(org, data.get("languages", {})),
+            reasons=more.get("reasons", ""), corrections=more.get("corrections", ""),
+            # A ground chosen for an earlier choice of right stays in the draft; drop it.
+            ground=more.get("ground", "") if right.grounds else "",
+            decision=more.get("decision", ""),
+        )
         requests.append(
             create_request(
                 session, workspace,
-                right=right.key,
-                jurisdiction=jurisdiction_for_country(org.recipient.country),
-                language=letter_language(org, data.get("languages", {})),
+                right=letter.right,
+                jurisdiction=letter.jurisdiction,
+                language=letter.locale,
                 org_slug=org.record.slug if org.record else None,
-                recipient=recipient_to_dict(org.recipient),
-                person=person_value(data),
-                details=details,
+                recipient=recipient_to_dict(letter.recipient),
+                person=person_to_dict(letter.person),
+                details=request_details(letter),
                 today=today,
             )
         )

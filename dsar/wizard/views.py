@@ -8,11 +8,13 @@ from flask_babel import lazy_gettext as _l
 
 from dsar.directory.services import get_organisation, search_organisations
 from dsar.letters.compose import LETTER_LOCALES, available_locales
-from dsar.rights import ERASURE_GROUNDS, RESTRICTION_GROUNDS, RIGHT_KEYS, get_right
+from dsar.rights import RIGHT_KEYS, get_right
 from dsar.web.context import db, today
 from dsar.wizard import services as wiz
 
 bp = Blueprint("wizard", __name__)
+# Page templates name a letter kind by its catalogue entry (label and hint: wizard/rights.html).
+bp.add_app_template_global(get_right, "letter_kind")
 
 STEPS = ("organisations", "request", "details", "identifiers", "more", "check")
 
@@ -150,11 +152,9 @@ def more():
     if not right_key:
         return redirect(url_for("wizard.request"))
     right = get_right(right_key)
-    grounds = ERASURE_GROUNDS if "erasure_ground" in right.needs else (
-        RESTRICTION_GROUNDS if "restriction_ground" in right.needs else ())
     return _simple_step("more", "wizard/more.html",
                         lambda form: wiz.validate_more(form, right_key),
-                        right=right, grounds=grounds)
+                        right=right, grounds=right.grounds)
 
 
 @bp.route("/write/check", methods=["GET", "POST"])

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from dsar.letters.compose import Recipient
 from dsar.letters.followups import (
     WHAT_HAPPENED_LIMIT,
     CaseFacts,
@@ -19,6 +18,7 @@ from dsar.letters.followups import (
     followup_locale,
     what_happened_draft,
 )
+from dsar.letters.model import Recipient
 from dsar.letters.text import render_text
 from dsar.requests.forms import validate_regulator
 
