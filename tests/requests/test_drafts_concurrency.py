@@ -1,13 +1,19 @@
 """Two drafts saved at the same moment (issue 9 item 6): the complaint to the organisation and
 the complaint to the regulator are saved by two people (two browser sessions, two threads, two
-database sessions) on the same request, on a real SQLite file; neither save is lost."""
+database sessions) on the same request, on a real SQLite file; neither save is lost. Drafts
+saved before (in request.details) move to their rows with the migration."""
 
 from __future__ import annotations
 
 import html
+import json
 import re
 import threading
 
+from alembic import command
+from sqlalchemy import text
+
+from dsar.db import alembic_config, make_engine, upgrade
 from tests.conftest import csrf_token
 from tests.requests.conftest import record
 
@@ -61,3 +67,29 @@ def test_concurrent_saves_of_different_drafts_lose_nothing(app, clock, make_trac
             lost.append(("regulator", n))
     assert statuses == [200] * (2 * ROUNDS)
     assert lost == []
+
+
+def test_the_migration_moves_saved_drafts_out_of_details_and_back(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    config = alembic_config(engine)
+    command.upgrade(config, "0004")
+    details = {"letter_date": "2026-09-01", "complaint_draft": {"details": "Still nothing."},
+               "regulator_draft": {"what_happened": "No reply.", "harm": ""}}
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO workspace (public_id, kind, token_hash) VALUES ('w', 'private', 'h')"))
+        conn.execute(text(
+            "INSERT INTO request (public_id, workspace_id, reference, right, jurisdiction, language,"
+            " recipient, person, details) VALUES ('r', 1, 'DSAR-TEST', 'access', 'uk', 'en', '{}',"
+            " '{}', :details)"), {"details": json.dumps(details)})
+    upgrade(engine)
+    with engine.connect() as conn:
+        drafts = {kind: json.loads(content) for kind, content in conn.execute(
+            text("SELECT kind, content FROM request_draft WHERE request_id = 1"))}
+        moved = json.loads(conn.execute(text("SELECT details FROM request")).scalar_one())
+    assert drafts == {"complaint_controller": details["complaint_draft"],
+                      "complaint_regulator": details["regulator_draft"]}
+    assert moved == {"letter_date": "2026-09-01"}
+    command.downgrade(config, "0004")
+    with engine.connect() as conn:
+        assert json.loads(conn.execute(text("SELECT details FROM request")).scalar_one()) == details
+    engine.dispose()
