@@ -4,7 +4,7 @@ stored request back into the plain values compose() takes."""
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -137,20 +137,6 @@ def case_state(request: DataRequest, today: date, events: list[EventValue] | Non
     """Derived from the events every time: status is never stored (DESIGN.md)."""
     values = event_values(request) if events is None else events
     return derive(values, today=today, **calendar_of(request))
-
-
-def set_reminders(workspace: Workspace, *, email: str, locale: str, now: datetime) -> None:
-    """Opt in: reminders go to ``email`` in ``locale``; ``now`` records the consent."""
-    workspace.reminder_email = email
-    workspace.reminder_locale = locale
-    workspace.reminders_consented_at = now
-
-
-def stop_reminders(workspace: Workspace) -> None:
-    """Opt out: the address is forgotten, not just switched off."""
-    workspace.reminder_email = None
-    workspace.reminder_locale = None
-    workspace.reminders_consented_at = None
 
 
 DRAFT_KINDS = ("complaint_controller", "complaint_regulator")

@@ -11,7 +11,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from dsar.requests.mailer import MailError, parse_smtp_url
+from dsar.requests.mailer import MailError, automatic_message, parse_smtp_url
 from dsar.requests.models import SentReminder, Workspace
 from dsar.requests.reminders import send_reminders
 from tests.requests.conftest import record
@@ -89,7 +89,8 @@ def test_two_runs_at_once_send_each_reminder_once(app, client, clock, make_track
         try:
             barrier.wait()
             with Mailer(config) as mailer:
-                send_reminders(session, date(2026, 10, 1), compose=lambda r: ("Due", r.reference),
+                send_reminders(session, date(2026, 10, 1),
+                               compose=lambda r: automatic_message(r.email, "Due", r.reference),
                                send=mailer.send)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
