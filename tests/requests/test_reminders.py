@@ -42,7 +42,12 @@ def test_only_people_who_opted_in_get_reminders(cli, client, clock, make_tracked
     [message] = collector.messages
     parsed = email.message_from_bytes(message.content, policy=email.policy.default)
     assert parsed["From"] == "reminders@dsar.example" and parsed["Auto-Submitted"] == "auto-generated"
-    assert "1. Oktober 2026" in parsed.get_content()  # the person's language, for the date at least
+    # In the language the person chose when opting in; nothing typed in the subject.
+    assert parsed["Subject"] == "Erinnerung: Eine Antwort auf Ihren Antrag ist bis zum 1. Oktober 2026 fällig"
+    content = parsed.get_content()
+    assert "Eine Antwort auf Ihren Antrag muss bis zum 1. Oktober 2026 eingehen." in content
+    assert "Organisation: Experian Ltd" in content and f"Aktenzeichen: {tracked.reference}" in content
+    assert tracked.token not in content
 
 
 def test_a_failed_send_is_retried_on_the_next_run(cli, client, clock, make_tracked, smtp_server, monkeypatch):
