@@ -15,27 +15,7 @@ from dsar.commands.requests import parse_day
 
 @click.group("reminders")
 def reminders_group() -> None:
-    """Reminder emails to people who asked for them."""
-
-
-def _composer(app):
-    from flask import render_template
-    from flask_babel import force_locale
-
-    from dsar.letters.compose import BABEL_LOCALES
-    from dsar.letters.text import one_line
-
-    def compose(reminder) -> tuple[str, str]:
-        # British date order for English, as in the letters ("14 December 2026").
-        with force_locale(BABEL_LOCALES.get(reminder.locale, reminder.locale)):
-            context = {"r": reminder, "state": reminder.state,
-                       "organisation": one_line(reminder.organisation),
-                       "base_url": app.config["DSAR_SETTINGS"].base_url}
-            subject = render_template("requests/email/reminder_subject.txt", **context)
-            body = render_template("requests/email/reminder.txt", **context)
-        return one_line(subject), body
-
-    return compose
+    """Reminder emails to people who asked for them and confirmed their address."""
 
 
 @reminders_group.command("send")
@@ -44,6 +24,8 @@ def _composer(app):
 def send_command(today: str | None) -> None:
     """Send the reminder emails that are due today."""
     from dsar import create_app
+    from dsar.bootstrap import bootstrap
+    from dsar.requests.emails import reminder_composer
     from dsar.requests.mailer import Mailer, MailError, parse_smtp_url
     from dsar.requests.reminders import send_reminders
 
@@ -53,11 +35,14 @@ def send_command(today: str | None) -> None:
         config = parse_smtp_url(app.config["DSAR_SETTINGS"].smtp_url)
     except MailError as exc:
         raise CommandError(str(exc)) from None
+    # Like every command: schema current, and the UI catalogs compiled, or the emails would
+    # go out in English whatever language the person chose.
+    bootstrap(app.config["DSAR_SETTINGS"])
     with app.app_context():
         session = app.extensions["dsar_sessions"]()
         try:
             with Mailer(config) as mailer:
-                result = send_reminders(session, day, compose=_composer(app), send=mailer.send)
+                result = send_reminders(session, day, compose=reminder_composer(app), send=mailer.send)
         finally:
             session.close()
     for reminder in result.sent:

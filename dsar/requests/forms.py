@@ -10,7 +10,16 @@ from dsar.letters.followups import WHAT_HAPPENED_LIMIT
 from dsar.web.forms import FormResult
 
 MAX_TEXT = 10000
-
+# Why no confirmation email was sent (see dsar/requests/optin.py for the limits).
+LIMIT_REACHED = {
+    "address": _l("We have sent too many confirmation emails to this address today. "
+                  "Try again tomorrow."),
+    "workspace": _l("We have sent too many confirmation emails for these requests today. "
+                    "Try again tomorrow."),
+    "client": _l("We have sent too many confirmation emails for your connection in the last "
+                 "hour. Try again later."),
+}
+SEND_FAILED = _l("We could not send the confirmation email just now. Try again later.")
 
 
 def _text(form, name: str, limit: int = MAX_TEXT) -> str:

@@ -10,15 +10,20 @@ Credentials never appear in a message or log line: errors name the host and port
 
 from __future__ import annotations
 
+import email.policy
 import smtplib
 import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.utils import make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from dsar.directory.schema import EMAIL_RE
 
 _SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+# Header lines up to RFC 5322's limit: a long link in List-Unsubscribe must stay a plain URL
+# on one line (the default 78 would turn it into encoded words no mail client follows).
+_POLICY = email.policy.SMTP.clone(max_line_length=998)
 
 
 class MailError(RuntimeError):
@@ -57,6 +62,19 @@ def parse_smtp_url(url: str) -> SmtpConfig:
         host=parts.hostname, port=port or _SCHEMES[scheme], scheme=scheme, sender=sender,
         username=unquote(parts.username or ""), password=unquote(parts.password or ""),
     )
+
+
+def automatic_message(to: str, subject: str, body: str, *, unsubscribe_url: str = "") -> EmailMessage:
+    """A plain-text message sent by the app itself (From is added by the Mailer)."""
+    message = EmailMessage(policy=_POLICY)
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="dsar.invalid")
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
+    if unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"  # RFC 2369: the mail client's button
+    message.set_content(body)
+    return message
 
 
 class Mailer:

@@ -34,8 +34,9 @@ class Workspace(Base):
     # Only a hash of the secret link's token is stored: a database leak reveals no links.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
-    # Reminders by email are opt-in: the address, the UI language to write in and when the
-    # person consented. No consent time, no reminders.
+    # Reminders by email are double opt-in: the address, the UI language to write in and when
+    # the address's owner confirmed it by following the emailed link. An address with no
+    # confirmation time is pending: it gets nothing but the one confirmation email.
     reminder_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     reminder_locale: Mapped[str | None] = mapped_column(String(10), nullable=True)
     reminders_consented_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -114,3 +115,37 @@ class SentReminder(Base):
     kind: Mapped[str] = mapped_column(String(30))
     due_on: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class ReminderConfirmation(Base):
+    """One row per confirmation email sent: the emailed link's token (only its SHA-256), how
+    long it is valid, and keyed hashes of the address and the client that asked for it: enough
+    to enforce the limits on confirmation emails, no address or IP address in the clear."""
+
+    __tablename__ = "reminder_confirmation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    address_hash: Mapped[str] = mapped_column(String(64), index=True)
+    client_hash: Mapped[str] = mapped_column(String(64), index=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    # Set when the link is used, or when a newer address (or "stop") makes it void.
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class RequestDraft(Base):
+    """What the person typed for a follow-up (the complaint's wording, the regulator form),
+    one row per request and kind, so that saving one draft never rewrites another."""
+
+    __tablename__ = "request_draft"
+    __table_args__ = (UniqueConstraint("request_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    content: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.now(), onupdate=func.now())

@@ -1,4 +1,5 @@
-"""Reminder emails to people who opted in (issue 4 item 6): a week before a reply is due, on
+"""Reminder emails to people who opted in and confirmed their address (issue 4 item 6,
+issue 9 item 2): a week before a reply is due, on
 the day, once it is overdue, and when an organisation is late acknowledging a complaint
 (DPA 2018 s.164A, LEGAL.md §1).
 
@@ -12,9 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +38,8 @@ class DueReminder:
     organisation: str
     reference: str
     state: CaseState
+    workspace_public_id: str
+    consented_at: datetime  # the confirmation: it signs the email's "stop" link
 
 
 def reminders_for(request: DataRequest, state: CaseState) -> list[tuple[str, date]]:
@@ -56,7 +58,8 @@ def reminders_for(request: DataRequest, state: CaseState) -> list[tuple[str, dat
 
 
 def due_reminders(session: Session, today: date) -> list[DueReminder]:
-    """Reminders owed today to people who consented, not yet sent."""
+    """Reminders owed today to people who confirmed their address, not yet sent. A pending
+    (unconfirmed) address has no consent time, so it never gets one."""
     rows = session.execute(
         select(DataRequest, Workspace)
         .join(Workspace, DataRequest.workspace_id == Workspace.id)
@@ -81,6 +84,8 @@ def due_reminders(session: Session, today: date) -> list[DueReminder]:
                 email=workspace.reminder_email or "", locale=workspace.reminder_locale or "en",
                 organisation=(request.recipient or {}).get("name", ""),
                 reference=request.reference, state=state,
+                workspace_public_id=workspace.public_id,
+                consented_at=workspace.reminders_consented_at,
             ))
     return owed
 
@@ -113,23 +118,17 @@ def send_reminders(
     session: Session,
     today: date,
     *,
-    compose: Callable[[DueReminder], tuple[str, str]],
+    compose: Callable[[DueReminder], EmailMessage],
     send: Callable[[EmailMessage], None],
 ) -> RunResult:
-    """Send every owed reminder. ``compose`` gives (subject, body) in the person's language;
+    """Send every owed reminder. ``compose`` gives the message in the person's language;
     ``send`` delivers one message and raises on failure (the reminder is then retried on the
     next run)."""
     result = RunResult([], [])
     for reminder in due_reminders(session, today):
-        subject, body = compose(reminder)  # before claiming: a failure here loses nothing
+        message = compose(reminder)  # before claiming: a failure here loses nothing
         if not _claim(session, reminder):
             continue
-        message = EmailMessage()
-        message["To"] = reminder.email
-        message["Subject"] = subject
-        message["Message-ID"] = make_msgid(domain="dsar.invalid")
-        message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
-        message.set_content(body)
         try:
             send(message)
         except (MailError, OSError) as exc:

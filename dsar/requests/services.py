@@ -4,15 +4,16 @@ stored request back into the plain values compose() takes."""
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dsar.letters.compose import calendar_for
 from dsar.letters.inputs import parse_person, recipient_from_dict
 from dsar.letters.model import LetterRequest
-from dsar.requests.models import DataRequest, Event, Workspace, hash_token
+from dsar.requests.models import DataRequest, Event, RequestDraft, Workspace, hash_token
 from dsar.requests.status import CaseState, EventValue, derive
 
 # Crockford base32 without I, L, O, U: unambiguous when read out on the phone or retyped.
@@ -139,21 +140,26 @@ def case_state(request: DataRequest, today: date, events: list[EventValue] | Non
     return derive(values, today=today, **calendar_of(request))
 
 
-def set_reminders(workspace: Workspace, *, email: str, locale: str, now: datetime) -> None:
-    """Opt in: reminders go to ``email`` in ``locale``; ``now`` records the consent."""
-    workspace.reminder_email = email
-    workspace.reminder_locale = locale
-    workspace.reminders_consented_at = now
+DRAFT_KINDS = ("complaint_controller", "complaint_regulator")
 
 
-def stop_reminders(workspace: Workspace) -> None:
-    """Opt out: the address is forgotten, not just switched off."""
-    workspace.reminder_email = None
-    workspace.reminder_locale = None
-    workspace.reminders_consented_at = None
+def get_draft(session: Session, request: DataRequest, kind: str) -> dict:
+    """What the person last saved for this follow-up ({} if nothing)."""
+    content = session.scalar(select(RequestDraft.content).where(
+        RequestDraft.request_id == request.id, RequestDraft.kind == kind))
+    return dict(content or {})
 
 
-def save_draft_text(request: DataRequest, key: str, values: dict) -> None:
-    """Keep what the person typed for a follow-up (complaint wording), so it is there next
-    time. These are drafts of letters, not facts about the case: they live in ``details``."""
-    request.details = {**(request.details or {}), key: values}
+def save_draft(session: Session, request: DataRequest, kind: str, content: dict) -> None:
+    """Keep what the person typed for a follow-up, so it is there next time. Each kind is a
+    row of its own: two drafts saved at the same moment cannot overwrite each other."""
+    if kind not in DRAFT_KINDS:
+        raise ValueError(f"unknown draft kind {kind!r}")
+    where = (RequestDraft.request_id == request.id, RequestDraft.kind == kind)
+    if session.execute(update(RequestDraft).where(*where).values(content=content)).rowcount:
+        return
+    try:
+        with session.begin_nested():  # the first save of this kind, unless another just won
+            session.add(RequestDraft(request_id=request.id, kind=kind, content=content))
+    except IntegrityError:
+        session.execute(update(RequestDraft).where(*where).values(content=content))

@@ -1,33 +1,31 @@
 """The private workspace behind the secret link: what needs doing, the letters, reminders by
-email and the JSON export. The per-request pages are in views_tracking and views_escalation,
-registered on the same blueprint."""
+email (and the pages behind the confirmation and "stop" links their emails carry) and the
+JSON export. The per-request pages are in views_tracking and views_escalation, registered on
+the same blueprint."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
 from dsar.letters.compose import compose
 from dsar.letters.formats import FORMATS, render
 from dsar.letters.text import render_text
-from dsar.requests import forms
+from dsar.requests import forms, optin
 from dsar.requests import views_escalation as _escalation  # noqa: F401 - registers its routes
 from dsar.requests import views_tracking as _tracking  # noqa: F401 - registers its routes
 from dsar.requests.blueprint import bp, load_request, load_workspace
+from dsar.requests.emails import confirmation_message
 from dsar.requests.export import export_json
-from dsar.requests.services import (
-    case_state,
-    letter_request,
-    set_reminders,
-    stop_reminders,
-    workspace_requests,
-)
+from dsar.requests.mailer import Mailer, MailError, parse_smtp_url
+from dsar.requests.services import case_state, letter_request, workspace_requests
 from dsar.requests.status import DUE_SOON_DAYS
 from dsar.web.context import db, today
 
 GROUPS = ("overdue", "due_soon", "to_send", "waiting", "done")
+MAIL_TIMEOUT = 10  # seconds: a person is waiting for the page
 
 __all__ = ["bp"]
 
@@ -55,39 +53,90 @@ def _sort_key(item: dict):
 
 @bp.get("/w/<token>")
 def workspace(token: str):
-    ws = load_workspace(token)
+    return _workspace_page(load_workspace(token), token)
+
+
+def _workspace_page(ws, token, *, values=None, errors=None, status=200):
     items = sorted((_item(req) for req in workspace_requests(db(), ws)), key=_sort_key)
     groups = [(name, [i for i in items if i["state"].group == name]) for name in GROUPS]
-    return _render_workspace(ws, token, items, groups)
-
-
-def _render_workspace(ws, token, items, groups, *, values=None, errors=None, status=200):
     link = url_for("requests.workspace", token=token, _external=True)
+    if values is None and ws.reminder_email and ws.reminders_consented_at is None:
+        values = {"email": ws.reminder_email}  # pending: the address to correct or resend to
     return render_template(
         "requests/workspace.html", items=items, groups=groups, token=token, link=link,
         workspace=ws, created=request.args.get("created") == "1",
         reminders=request.args.get("reminders", ""), values=values or {}, errors=errors or {},
-        due_soon_days=DUE_SOON_DAYS,
+        due_soon_days=DUE_SOON_DAYS, confirmation_days=optin.CONFIRMATION_VALID_DAYS,
     ), status
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @bp.post("/w/<token>/reminders")
 def reminders(token: str):
+    """Turn reminders on (double opt-in: one confirmation email, nothing more until its link
+    is followed), change the address (the opt-in starts again) or stop them."""
     ws = load_workspace(token)
     if request.form.get("action") == "stop":
-        stop_reminders(ws)
+        optin.stop_reminders(db(), ws, _now())
         db().commit()
         return redirect(url_for("requests.workspace", token=token, reminders="stopped") + "#reminders")
     result = forms.validate_reminders(request.form)
     if not result.ok:
-        items = sorted((_item(req) for req in workspace_requests(db(), ws)), key=_sort_key)
-        groups = [(name, [i for i in items if i["state"].group == name]) for name in GROUPS]
-        return _render_workspace(ws, token, items, groups, values=result.values,
-                                 errors=result.errors, status=400)
-    set_reminders(ws, email=result.values["email"], locale=str(get_locale() or "en"),
-                  now=datetime.now())
+        return _workspace_page(ws, token, values=result.values, errors=result.errors, status=400)
+    address = result.values["email"]
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        config = parse_smtp_url(current_app.config["DSAR_SETTINGS"].smtp_url)
+    except MailError:
+        return _workspace_page(ws, token, values=result.values,
+                               errors={"email": forms.SEND_FAILED}, status=503)
+    link_token, limit = optin.claim_confirmation(
+        db(), ws, address=address, client=request.remote_addr or "", secret=secret, now=_now())
+    if limit:
+        return _workspace_page(ws, token, values=result.values,
+                               errors={"email": forms.LIMIT_REACHED[limit]}, status=429)
+    try:
+        with Mailer(config, timeout=MAIL_TIMEOUT) as mailer:
+            mailer.send(confirmation_message(current_app, address, link_token))
+    except MailError:
+        optin.release_confirmation(db(), link_token)
+        return _workspace_page(ws, token, values=result.values,
+                               errors={"email": forms.SEND_FAILED}, status=503)
+    optin.start_opt_in(db(), ws, address=address, locale=str(get_locale() or "en"),
+                       token=link_token, now=_now())
     db().commit()
-    return redirect(url_for("requests.workspace", token=token, reminders="on") + "#reminders")
+    return redirect(url_for("requests.workspace", token=token, reminders="pending") + "#reminders")
+
+
+@bp.route("/reminders/confirm/<token>", methods=["GET", "POST"])
+def confirm_reminders(token: str):
+    """The link in the confirmation email: a page with a button (a GET changes nothing, so
+    link scanners and previews confirm nothing), then the POST confirms."""
+    found = optin.find_confirmation(db(), token, secret=current_app.config["SECRET_KEY"],
+                                    now=_now())
+    if found is None:
+        return render_template("requests/reminders_link.html", page="invalid"), 404
+    if request.method == "POST":
+        optin.confirm(*found, _now())
+        db().commit()
+        return render_template("requests/reminders_link.html", page="confirmed")
+    return render_template("requests/reminders_link.html", page="confirm")
+
+
+@bp.route("/reminders/stop/<public_id>/<signature>", methods=["GET", "POST"])
+def stop_reminders(public_id: str, signature: str):
+    """The "stop" link in every reminder email."""
+    ws = optin.find_subscribed(db(), public_id, signature, secret=current_app.config["SECRET_KEY"])
+    if ws is None:
+        return render_template("requests/reminders_link.html", page="invalid"), 404
+    if request.method == "POST":
+        optin.stop_reminders(db(), ws, _now())
+        db().commit()
+        return render_template("requests/reminders_link.html", page="stopped")
+    return render_template("requests/reminders_link.html", page="stop")
 
 
 @bp.get("/w/<token>/export.json")

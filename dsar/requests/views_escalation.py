@@ -17,13 +17,11 @@ from dsar.letters.text import render_text
 from dsar.requests import escalation, forms
 from dsar.requests.blueprint import bp, load_request, uploads_dir
 from dsar.requests.bundle import BundleBusy, exclusive_build
-from dsar.requests.services import case_state, save_draft_text
+from dsar.requests.services import case_state, get_draft, save_draft
 from dsar.requests.status import CHANNELS
 from dsar.web.context import db, today
 
 LETTER_KINDS = ("reminder", "complaint_controller")
-_COMPLAINT_KEY = "complaint_draft"
-_REGULATOR_KEY = "regulator_draft"
 
 
 def _attachment(content: bytes, mimetype: str, filename: str) -> Response:
@@ -37,7 +35,7 @@ def _channel() -> str:
 
 
 def _followup(req, kind: str, channel: str = "letter"):
-    details = (req.details or {}).get(_COMPLAINT_KEY, {}).get("details", "")
+    details = get_draft(db(), req, "complaint_controller").get("details", "")
     return escalation.followup_letter(
         req, kind, today(), channel=channel,
         details=details if kind == "complaint_controller" else "")
@@ -62,13 +60,13 @@ def followup_page(token: str, public_id: str, kind: str):
     _ws, req = load_request(token, public_id)
     if kind not in LETTER_KINDS:
         abort(404)
-    values = dict((req.details or {}).get(_COMPLAINT_KEY, {}))
+    values = get_draft(db(), req, "complaint_controller")
     errors, status = {}, 200
     if request.method == "POST" and kind == "complaint_controller":
         result = forms.validate_complaint(request.form)
         values, errors = result.values, result.errors
         if result.ok:
-            save_draft_text(req, _COMPLAINT_KEY, result.values)
+            save_draft(db(), req, "complaint_controller", result.values)
             db().commit()
         else:
             status = 400
@@ -97,13 +95,13 @@ def _countries() -> list[tuple[str, str]]:
 def regulator(token: str, public_id: str):
     _ws, req = load_request(token, public_id)
     state = case_state(req, today())
-    saved = dict((req.details or {}).get(_REGULATOR_KEY, {}))
+    saved = get_draft(db(), req, "complaint_regulator")
     errors, warnings, status = {}, {}, 200
     if request.method == "POST":
         result = forms.validate_regulator(request.form)
         saved, errors, warnings = result.values, result.errors, result.warnings
         if result.ok:
-            save_draft_text(req, _REGULATOR_KEY, result.values)
+            save_draft(db(), req, "complaint_regulator", result.values)
             db().commit()
         else:
             status = 400
@@ -118,7 +116,7 @@ def regulator(token: str, public_id: str):
         values=saved, errors=errors, warnings=warnings, status=status,
         countries=_countries(),
         authorities=list_organisations(db(), kind="supervisory_authority"),
-        ready=bool((req.details or {}).get(_REGULATOR_KEY)) and not errors,
+        ready=bool(get_draft(db(), req, "complaint_regulator")) and not errors,
         bundle_url=url_for("requests.bundle", token=token, public_id=public_id, fmt="pdf"),
     ), status
 
@@ -140,7 +138,7 @@ def _send_and_forget(path, mimetype: str, filename: str) -> Response:
 @bp.get("/w/<token>/r/<public_id>/regulator/bundle.<fmt>")
 def bundle(token: str, public_id: str, fmt: str):
     ws, req = load_request(token, public_id)
-    saved = (req.details or {}).get(_REGULATOR_KEY)
+    saved = get_draft(db(), req, "complaint_regulator")
     if fmt not in ("pdf", "zip") or not saved:
         abort(404)
     authority = _authority(req, saved)
