@@ -141,7 +141,7 @@ class RequestDraft(Base):
     one row per request and kind, so that saving one draft never rewrites another."""
 
     __tablename__ = "request_draft"
-    __table_args__ = (UniqueConstraint("request_id", "kind"),)
+    __table_args__ = (UniqueConstraint("request_id", "kind", name="uq_request_draft_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"))
