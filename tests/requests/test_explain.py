@@ -29,6 +29,10 @@ CASES = [
     (D(2026, 5, 5), {"id_received": D(2026, 5, 10), "pauses": [Pause(D(2026, 5, 6), D(2026, 5, 11))]}),
     (D(2026, 5, 5), {"id_received": D(2026, 5, 10), "pauses": [Pause(D(2026, 5, 6), D(2026, 5, 8))]}),
     (D(2026, 2, 4), {"pauses": [Pause(D(2026, 2, 10), D(2026, 2, 12))]}),  # before the DUAA
+    (D(2026, 5, 5), {"pauses": [Pause(D(2026, 5, 11), D(2026, 5, 13)),
+                                Pause(D(2026, 5, 12), D(2026, 5, 15))]}),  # overlapping
+    (D(2026, 2, 14), {"pauses": [Pause(D(2026, 3, 16), D(2026, 3, 20))]}),  # answer after due
+    (D(2026, 6, 1), {"jurisdiction": "eu", "region": "de", "id_received": D(2026, 6, 3)}),
     (D(2026, 5, 5), {"jurisdiction": "eu", "region": "fr",
                      "pauses": [Pause(D(2026, 5, 11), D(2026, 5, 15))]}),
     (D(2024, 11, 25), {"extension_notified": D(2024, 12, 20)}),
