@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from dsar.config import ENV_SETTINGS, load_settings
+
+if TYPE_CHECKING:  # Flask is imported only when an app is made: the CLI starts without it.
+    from flask import Flask
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Config, extensions, blueprints — nothing else. ``config`` overrides DSAR_* settings
     (tests pass DSAR_DATABASE_URL / DSAR_INSTANCE_PATH the same way the environment does)."""
+    from flask import Flask
+
     from dsar.db import prepare_database
     from dsar.i18n import ensure_compiled
     from dsar.web import setup as web_setup
