@@ -13,7 +13,7 @@ from datetime import date
 
 JURISDICTIONS = ("uk", "eu")
 
-# DPA 2018 s.164A (complaints to the controller) is in force from this date (LEGAL.md §1).
+# DPA 2018 s.164A (complaints to the controller) is in force from this date (DUAA 2025 commencement).
 CONTROLLER_COMPLAINTS_FROM = date(2026, 6, 19)
 
 # Art 17(1)(a)–(f): the ground a person chooses for erasure.

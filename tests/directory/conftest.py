@@ -15,7 +15,7 @@ SHARED_COMPANIES, SHARED_AUTHORITIES = 3069, 57
 
 def _shared_dir() -> Path:
     if not (SHARED / "companies").is_dir():
-        pytest.skip(f"the shared datenanfragen.de copy is not at {SHARED} (LEGAL.md §5)")
+        pytest.skip(f"the shared datenanfragen.de copy is not at {SHARED} (datenanfragen.de, CC0)")
     return SHARED
 
 

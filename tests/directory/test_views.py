@@ -60,7 +60,7 @@ def test_organisation_page_content(client):
     assert "Checked by dsar" in page
     assert re.search(LONG_DATE.format("Last checked on ") + r"\.", page)
     assert 'href="https://www.experian.co.uk/legal/privacy-statement.html" rel="nofollow noopener"' in page
-    assert "dsar LEGAL.md §4" in page  # a named source stays text
+    assert "Credit Reference Agency Information Notice (CRAIN)" in page  # a named source stays text
     # The requests that make sense for a CRA, each starting the wizard with Experian chosen.
     for right in ("access", "score_pack", "rectification"):
         assert f'href="/write/organisations?org=experian-gb&amp;right={right}"' in page
