@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from dsar.config import ENV_SETTINGS, load_settings
+
+if TYPE_CHECKING:  # Flask is imported only when an app is made: the CLI starts without it.
+    from flask import Flask
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -14,6 +16,8 @@ def create_app(config: dict | None = None) -> Flask:
     compilation (that is the bootstrap step, ``python run.py db upgrade``). ``config``
     overrides DSAR_* settings (tests pass DSAR_DATABASE_URL / DSAR_INSTANCE_PATH the same way
     the environment does) and any Flask setting."""
+    from flask import Flask
+
     from dsar.casework.views import bp as casework_bp
     from dsar.db import make_engine, make_session_factory
     from dsar.directory.views import bp as directory_bp

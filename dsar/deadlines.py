@@ -1,8 +1,10 @@
 """The legal clock: when a reply to a data-subject request is due.
 
 Pure functions (no Flask, no database) so the web app, the CLI and the letters all compute
-the same date. The rules are those of LEGAL.md section 1 (UK GDPR Art 12(3)/12A and the ICO
-right-of-access guidance; EU GDPR Art 12(3) with Regulation 1182/71 Art 3).
+the same date. The rules: UK GDPR Arts 12(3) and 12A with the ICO's right-of-access guidance
+(ico.org.uk, "Time limits for responding"); EU GDPR Art 12(3) with Regulation (EEC, Euratom)
+1182/71 Arts 2(1) and 3 (holidays of the member state, or the part of it, where the controller
+acts).
 
 Every result carries ``steps``: plain-language English sentences explaining how the date was
 reached (the CLI prints them), and ``explanation``: the same steps as data (``Step``: a message
@@ -15,6 +17,7 @@ English wording lives.
 from __future__ import annotations
 
 import calendar as _calendar
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,11 +35,14 @@ __all__ = [
     "Pause",
     "Step",
     "add_months",
+    "calendar_location",
     "compute_deadline",
     "deemed_receipt",
+    "eu_identity_clock_start",
     "holiday_calendar",
     "is_working_day",
     "next_working_day_on_or_after",
+    "subdivisions_of",
 ]
 
 JURISDICTIONS = ("uk", "eu")
@@ -113,6 +119,10 @@ _MESSAGES = {
     "received": "received {day}",
     "eu_receipt": "the day of receipt is not counted; the month ends on the same date next month",
     "id_received": "identity information received {day}: the month starts again from that day",
+    "id_received_eu": (
+        "identity information received {day}: the month is taken to start again from that day "
+        "(unsettled in the EU: some authorities treat the wait only as a pause)"
+    ),
     "corresponding": "corresponding date {day}",
     "corresponding_ext": "extended: corresponding date three months after the start is {day}",
     "month_end": "{month:%B %Y} has no day {n}, so the last day of that month counts",
@@ -122,7 +132,11 @@ _MESSAGES = {
     "pause": "clarification from {start} to {end}: {n} day(s) do not count",
     "pause_clipped": "clarification days before the clock started ({start}) do not count",
     "pause_late": "clarification asked {start}, after the deadline {due}: it does not pause",
+    "pause_overlap": (
+        "days up to {day} were already paused by an earlier clarification: they count once"
+    ),
     "pause_moved": "the date moves {n} day(s) later to {day}",
+    "pause_answer": "the answer arrived {day}: the reply cannot be due before that day",
     "pause_eu": "the clarification pause is a UK rule (Art 12A); it does not apply in the EU",
     "pause_pre_duaa": (
         "the request was received before {commencement}, so the clock is not paused "
@@ -168,31 +182,71 @@ def _step(key: str, **values: object) -> Step:
 # --- calendars -----------------------------------------------------------------------------
 
 
-def holiday_calendar(jurisdiction: str, region: str) -> holidays.HolidayBase:
+def holiday_calendar(
+    jurisdiction: str, region: str, subdivision: str | None = None
+) -> holidays.HolidayBase:
     """Public/bank holidays of the controller's location.
 
-    uk: region is one of UK_REGIONS (England and Wales have separate calendars in ``holidays``
-    even though they mostly coincide). eu: region is a lower-case ISO country code of an EU/EEA
-    state. Raises DeadlineError for anything else.
+    uk: region is one of UK_REGIONS or its ISO 3166-2 code (GB-ENG, GB-WLS, GB-SCT, GB-NIR);
+    England and Wales have separate calendars in ``holidays`` even though they mostly coincide.
+    eu: region is the ISO country code of an EU/EEA state, optionally with its ISO 3166-2
+    subdivision ("de-by") or with the subdivision given separately (``subdivision="by"``):
+    regional holidays count where the controller acts (Reg 1182/71 Art 2(1)), e.g. 6 January
+    and Corpus Christi in Bavaria. Case does not matter. Raises DeadlineError for anything else.
     """
+    country, subdiv = calendar_location(jurisdiction, region, subdivision)
+    return _cached_calendar(country, subdiv)
+
+
+def calendar_location(
+    jurisdiction: str, region: str, subdivision: str | None = None
+) -> tuple[str, str | None]:
+    """Validate a location: (ISO country code, ``holidays`` subdivision code or None)."""
     j = (jurisdiction or "").strip().lower()
     r = (region or "").strip().lower()
+    sub = (subdivision or "").strip().upper() or None
+    if r not in _UK_SUBDIVISIONS and "-" in r:
+        if sub is not None:
+            raise DeadlineError(f"region {region!r} already names a subdivision; give one, not both")
+        r, sub = r.split("-", 1)
+        sub = sub.upper()
     if j == "uk":
-        if r not in _UK_SUBDIVISIONS:
+        if r == "gb" and sub in _UK_SUBDIVISIONS.values():
+            return "GB", sub
+        if r not in _UK_SUBDIVISIONS or sub is not None:
             raise DeadlineError(
                 f"unknown UK region {region!r} (expected one of {', '.join(UK_REGIONS)})"
             )
-        return _cached_calendar("GB", _UK_SUBDIVISIONS[r])
+        return "GB", _UK_SUBDIVISIONS[r]
     if j == "eu":
         r = _EU_ALIASES.get(r, r)
         if r not in EU_COUNTRIES:
             raise DeadlineError(
-                f"unknown EU/EEA country {region!r} (expected a lower-case ISO code such as 'de')"
+                f"unknown EU/EEA country {region!r} (expected an ISO code such as 'de' or 'de-by')"
             )
-        return _cached_calendar(r.upper(), None)
+        country = r.upper()
+        if sub is not None and sub not in subdivisions_of(country):
+            known = ", ".join(f"{country}-{code}" for code in subdivisions_of(country))
+            raise DeadlineError(
+                f"unknown subdivision {country}-{sub} "
+                + (f"(expected one of {known})" if known else f"({country} has none in the calendar)")
+            )
+        return country, sub
     raise DeadlineError(
         f"unknown jurisdiction {jurisdiction!r} (expected one of {', '.join(JURISDICTIONS)})"
     )
+
+
+_ISO_SUBDIVISION = re.compile(r"[A-Z0-9]{1,3}")
+
+
+@lru_cache(maxsize=64)
+def subdivisions_of(country: str) -> tuple[str, ...]:
+    """The ISO 3166-2 subdivision codes (without the country prefix) that have their own
+    holidays in ``holidays``; its other subdivision keys (city names, school zones) are left out
+    because they are not ISO codes."""
+    codes = holidays.country_holidays(country).subdivisions
+    return tuple(code.upper() for code in codes if _ISO_SUBDIVISION.fullmatch(code.upper()))
 
 
 @lru_cache(maxsize=64)
@@ -254,36 +308,62 @@ def _apply_pauses(
 ) -> tuple[date, int]:
     """Move the (unrolled) due date later by the clarification days; return (date, days).
 
-    UNVERIFIED (LEGAL.md section 1): the exact day-counting of an Art 12A(5) pause. Implemented
-    as: every day from the clarification request to the answer, both inclusive, is added to the
-    due date. Overlapping pauses count each day once; days before the clock started do not
-    count (the clock was not running); a clarification asked after the deadline (as rolled to
-    a working day) cannot revive it. The caller rolls the result past weekends and holidays.
-    If the counting turns out to be different, change it here only.
+    UNVERIFIED: the exact day-counting of an Art 12A(5) UK GDPR pause (the clock stops while the
+    controller waits for the answer; time already used stays used). Implemented as: every day
+    from the clarification request to the answer, both inclusive, is added to the due date.
+    Each pause is judged on its own, in the order asked:
+    - one asked after the deadline as it then stands (rolled to a working day) cannot revive it;
+    - days already paused by an earlier, overlapping pause count once; back-to-back pauses are
+      separate requests, each checked for lateness;
+    - days before the clock started (e.g. before an identity restart) do not count;
+    - the remaining time runs again from the answer, so the reply is never due before the day
+      the answer arrived (it can fall earlier when the clarification was asked on a day the
+      roll past a weekend or holiday had added).
+    The caller rolls the result past weekends and holidays. If the counting turns out to be
+    different, change it here only.
     """
-    merged: list[list[date]] = []
-    for pause in sorted(pauses, key=lambda p: (p.start, p.end)):
-        if merged and pause.start <= merged[-1][1] + timedelta(days=1):
-            merged[-1][1] = max(merged[-1][1], pause.end)
-        else:
-            merged.append([pause.start, pause.end])
-
     total = 0
-    for start, end in merged:
+    paused_until: date | None = None  # last day already taken out of the clock
+    for pause in sorted(pauses, key=lambda p: (p.start, p.end)):
         current_due = _roll(due, calendar, None)
-        if start > current_due:
-            steps.append(_step("pause_late", start=start, due=current_due))
+        if pause.start > current_due:
+            steps.append(_step("pause_late", start=pause.start, due=current_due))
             continue
-        days = (end - max(start, clock_start)).days + 1
-        steps.append(_step("pause", start=start, end=end, n=max(days, 0)))
-        if start < clock_start:
+        first = max(pause.start, clock_start)
+        if paused_until is not None and paused_until >= first:
+            first = paused_until + timedelta(days=1)
+        days = max((pause.end - first).days + 1, 0)
+        steps.append(_step("pause", start=pause.start, end=pause.end, n=days))
+        if pause.start < clock_start:
             steps.append(_step("pause_clipped", start=clock_start))
-        if days <= 0:
+        elif first > pause.start:
+            steps.append(_step("pause_overlap", day=min(paused_until, pause.end)))
+        if days == 0:
             continue
+        paused_until = pause.end
         due += timedelta(days=days)
         total += days
         steps.append(_step("pause_moved", n=days, day=due))
+        if due < pause.end:
+            due = pause.end
+            steps.append(_step("pause_answer", day=pause.end))
     return due, total
+
+
+def eu_identity_clock_start(received: date, id_received: date) -> tuple[date, Step]:
+    """EU: when the month starts if the controller had to ask for identity information, and
+    the explanation step saying which reading is used. UNVERIFIED - the law is not settled.
+
+    GDPR Art 12(3) counts the month "of receipt of the request" and says nothing of a restart;
+    Art 12(6) lets a controller with reasonable doubts ask for information needed to confirm
+    the identity. Supervisory authorities differ: some (e.g. Berlin) treat the wait as a pause,
+    others as a restart; EDPB Guidelines 01/2022 on the right of access, section 5.3 (timing),
+    is the place to check. Reading used here: a restart from the day the information arrives,
+    as under UK GDPR Art 12A - the later of the two dates, so the tracker never calls a reply
+    overdue that the restart reading would still allow. To change the reading, change only
+    this function (and its explanation message).
+    """
+    return id_received, _step("id_received_eu", day=id_received)
 
 
 def _period_end(
@@ -312,6 +392,7 @@ def compute_deadline(
     *,
     jurisdiction: str = "uk",
     region: str = "england",
+    subdivision: str | None = None,
     id_received: date | None = None,
     pauses: Sequence[Pause] = (),
     extended: bool = False,
@@ -319,7 +400,9 @@ def compute_deadline(
 ) -> Deadline:
     """When the reply to a request received on ``received`` is due.
 
-    - ``id_received``: identity (or authority/fee) received later restarts the month from then.
+    - ``region``/``subdivision``: the holiday calendar (see ``holiday_calendar``).
+    - ``id_received``: identity (or authority/fee) received later restarts the month from then
+      (UK: Art 12A; EU: the reading chosen in ``eu_identity_clock_start``).
     - ``pauses``: clarification pauses; UK only, and only for requests received on or after
       CLARIFICATION_PAUSE_FROM. Otherwise they are ignored and a step says why.
     - ``extended``/``extension_notified``: a two-month extension (three months from the start).
@@ -328,7 +411,7 @@ def compute_deadline(
       date is assumed to have been notified in time (the CLI's bare ``--extended`` flag).
       A late extension is flagged (``extension_invalid``) and the one-month date stands.
     """
-    calendar = holiday_calendar(jurisdiction, region)
+    calendar = holiday_calendar(jurisdiction, region, subdivision)
     is_uk = jurisdiction.strip().lower() == "uk"
     if id_received is not None and id_received < received:
         raise DeadlineError("identity information cannot arrive before the request")
@@ -345,8 +428,12 @@ def compute_deadline(
         steps.append(_step("eu_receipt"))
     start = received
     if id_received is not None and id_received > received:
-        start = id_received
-        steps.append(_step("id_received", day=id_received))
+        if is_uk:
+            start = id_received
+            steps.append(_step("id_received", day=id_received))
+        else:
+            start, step = eu_identity_clock_start(received, id_received)
+            steps.append(step)
 
     pauses = tuple(pauses)
     pauses_apply = is_uk and received >= CLARIFICATION_PAUSE_FROM
@@ -387,9 +474,15 @@ def compute_deadline(
     )
 
 
-def deemed_receipt(posted: date, *, jurisdiction: str = "uk", region: str = "england") -> date:
+def deemed_receipt(
+    posted: date,
+    *,
+    jurisdiction: str = "uk",
+    region: str = "england",
+    subdivision: str | None = None,
+) -> date:
     """A letter sent first-class is deemed received on the second working day after posting."""
-    calendar = holiday_calendar(jurisdiction, region)
+    calendar = holiday_calendar(jurisdiction, region, subdivision)
     day, counted = posted, 0
     while counted < 2:
         day = _next_day(day)

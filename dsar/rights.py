@@ -26,7 +26,7 @@ from pathlib import Path
 JURISDICTIONS = ("uk", "eu")
 KINDS_DIR = Path(__file__).resolve().parent.parent / "letters" / "kinds"
 
-# DPA 2018 s.164A (complaints to the controller) is in force from this date.
+# DPA 2018 s.164A (complaints to the controller) is in force from this date (DUAA 2025 commencement).
 CONTROLLER_COMPLAINTS_FROM = date(2026, 6, 19)
 
 # Art 17(1)(a)–(f): the ground a person chooses for erasure.

@@ -2,6 +2,9 @@
 // Without JavaScript the same box is a plain GET search form, so nothing depends on this.
 // Keyboard: Down/Up move through the suggestions, Enter follows the highlighted one,
 // Escape closes the list; the box keeps focus (ARIA 1.2 combobox pattern).
+// Answers can arrive late or out of order: an answer for an older query is dropped (and its
+// request aborted), and a fresh answer keeps the option the person highlighted, matched by
+// its link, so Enter opens what they chose rather than submitting the search.
 (function () {
   "use strict";
   var counter = 0;
@@ -12,6 +15,8 @@
     var timer = null;
     var active = -1;
     var latest = 0;
+    var pending = null;  // AbortController of the request in flight
+    var wantFirst = false;  // Down pressed before any suggestion was shown
     counter += 1;
     list.className = "suggestions";
     list.id = input.id + "-suggestions";
@@ -33,6 +38,7 @@
     function close() {
       list.hidden = true;
       active = -1;
+      wantFirst = false;
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
     }
@@ -47,6 +53,8 @@
     }
 
     function show(items) {
+      var chosen = active >= 0 && options()[active] ? options()[active].querySelector("a").href : null;
+      var keep = -1;
       list.textContent = "";
       items.forEach(function (item, i) {
         var li = document.createElement("li");
@@ -59,6 +67,7 @@
         a.tabIndex = -1;  // the box keeps focus; Tab leaves the widget, as a person expects
         li.appendChild(a);
         list.appendChild(li);
+        if (a.href === chosen) { keep = i; }
       });
       active = -1;
       list.hidden = items.length === 0;
@@ -67,23 +76,38 @@
       // The page says how to announce the count, in its language ("{n} suggestions …").
       status.textContent = items.length && input.dataset.suggestStatus
         ? input.dataset.suggestStatus.replace("{n}", String(items.length)) : "";
+      if (keep >= 0) {
+        highlight(keep);
+      } else if (wantFirst && items.length) {
+        highlight(0);
+      }
+      wantFirst = false;
     }
 
     function fetchSuggestions() {
       var q = input.value.trim();
       var url;
       var ticket;
+      var controller;
+      if (pending) { pending.abort(); pending = null; }  // its answer would be stale anyway
       if (q.length < 2) { close(); return; }
       url = new URL(input.dataset.suggest, window.location.href);
       url.searchParams.set("q", q);
       latest += 1;
       ticket = latest;
-      fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+      controller = window.AbortController ? new AbortController() : null;
+      pending = controller;
+      fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin",
+                  signal: controller ? controller.signal : undefined})
         .then(function (r) { return r.ok ? r.json() : []; })
         .then(function (items) {
-          if (ticket === latest) { show(items); }  // a slower earlier answer must not win
+          if (ticket !== latest) { return; }  // a slower earlier answer must not win
+          pending = null;
+          show(items);
         })
-        .catch(close);
+        .catch(function () {
+          if (ticket === latest) { pending = null; close(); }
+        });
     }
 
     input.addEventListener("input", function () {
@@ -95,6 +119,10 @@
       if (event.key === "ArrowDown" && !list.hidden) {
         event.preventDefault();
         highlight(active + 1);
+      } else if (event.key === "ArrowDown" && input.value.trim().length >= 2) {
+        event.preventDefault();
+        wantFirst = true;  // the first suggestion is highlighted when the answer comes
+        if (!pending) { clearTimeout(timer); fetchSuggestions(); }  // e.g. reopened after Escape
       } else if (event.key === "ArrowUp" && !list.hidden) {
         event.preventDefault();
         highlight(active - 1);

@@ -48,6 +48,20 @@ def test_explain_prints_each_step_on_its_own_line():
             ],
             "2026-06-08",
         ),
+        # back-to-back pauses: the second, asked after the deadline, does not revive it
+        (["2026-02-14", "--region", "england", "--paused", "2026-03-16:2026-03-16",
+          "--paused", "2026-03-17:2026-03-19"], "2026-03-16"),
+        (["2026-02-14", "--paused", "2026-03-16:2026-03-16",
+          "--paused", "2026-03-18:2026-03-19"], "2026-03-16"),
+        # never due before the day the answer arrived
+        (["2026-02-14", "--paused", "2026-03-16:2026-03-20"], "2026-03-20"),
+        # regional holidays: Corpus Christi (Thu 4 Jun 2026) in Bavaria, not in Berlin
+        (["2026-05-04", "--region", "de-by"], "2026-06-05"),
+        (["2026-05-04", "--region", "DE-BY"], "2026-06-05"),
+        (["2026-05-04", "--jurisdiction", "eu", "--region", "de-by"], "2026-06-05"),
+        (["2026-05-04", "--region", "de-be"], "2026-06-04"),
+        (["2026-05-04", "--region", "de"], "2026-06-04"),
+        (["2024-12-02", "--region", "GB-SCT"], "2025-01-03"),
         (["2024-11-25", "--extended"], "2025-02-25"),
         (["2024-11-25", "--extended", "--extension-notified", "2024-12-20"], "2025-02-25"),
     ],
@@ -95,6 +109,9 @@ def test_late_extension_is_explained():
         (["2026-05-05", "--paused", "2026-05-11:2026-05-10"], "before it starts"),
         (["2024-11-25", "--id-received", "2024-11-01"], "identity"),
         (["2024-11-25", "--extension-notified", "nope"], "--extension-notified"),
+        (["2026-05-04", "--region", "de-xx"], "DE-XX"),
+        (["2026-05-04", "--region", "DE-Augsburg"], "subdivision"),
+        (["2026-05-04", "--jurisdiction", "uk", "--region", "de-by"], "UK region"),
     ],
 )
 def test_bad_input_is_one_error_line_and_exit_2(args, mentions):
@@ -111,3 +128,33 @@ def test_bad_input_is_one_error_line_and_exit_2(args, mentions):
 def test_missing_argument_is_a_usage_error():
     result = run()
     assert result.exit_code == 2 and "Missing argument 'RECEIVED'" in result.stderr
+
+
+def test_explain_lists_each_pause():
+    result = run("2026-02-14", "--paused", "2026-03-16:2026-03-16",
+                 "--paused", "2026-03-17:2026-03-19", "--explain")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "2026-03-16",
+        "received Sat 14 Feb 2026",
+        "corresponding date Sat 14 Mar 2026",
+        "clarification from Mon 16 Mar 2026 to Mon 16 Mar 2026: 1 day(s) do not count",
+        "the date moves 1 day(s) later to Sun 15 Mar 2026",
+        "the answer arrived Mon 16 Mar 2026: the reply cannot be due before that day",
+        "clarification asked Tue 17 Mar 2026, after the deadline Mon 16 Mar 2026: it does not pause",
+        "due Mon 16 Mar 2026",
+    ]
+
+
+def test_explain_names_the_eu_identity_reading():
+    result = run("2026-06-01", "--region", "de", "--id-received", "2026-06-03", "--explain")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "2026-07-03"
+    assert any("start again" in line and "unsettled in the EU" in line
+               for line in result.stdout.splitlines())
+
+
+def test_explain_names_the_regional_holiday():
+    result = run("2025-12-06", "--region", "de-by", "--explain")
+    assert result.stdout.splitlines()[0] == "2026-01-07"
+    assert "Tue 6 Jan 2026 is Epiphany" in result.stdout.splitlines()

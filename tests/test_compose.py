@@ -1,4 +1,4 @@
-"""compose(): every letter kind in both jurisdictions carries what LEGAL.md §2 requires."""
+"""compose(): every letter kind in both jurisdictions carries what GDPR Arts 12 and 15-22 require."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The legal clock (LEGAL.md section 1). Dates are fixed; nothing depends on today."""
+"""The legal clock (UK GDPR Arts 12(3) and 12A with the ICO's right-of-access guidance; GDPR
+Art 12(3) with Regulation 1182/71). Every expected date is written out; nothing depends on today."""
 
 from datetime import date, timedelta
 
@@ -6,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dsar import deadlines
 from dsar.deadlines import (
     CLARIFICATION_PAUSE_FROM,
     JURISDICTIONS,
@@ -17,6 +19,7 @@ from dsar.deadlines import (
     add_months,
     compute_deadline,
     deemed_receipt,
+    eu_identity_clock_start,
     holiday_calendar,
     is_working_day,
     next_working_day_on_or_after,
@@ -149,6 +152,27 @@ def test_identity_on_the_same_day_changes_nothing():
     assert result == compute_deadline(D(2024, 11, 25))
 
 
+def test_eu_identity_reading_is_a_restart_and_says_it_is_unsettled():
+    result = compute_deadline(
+        D(2026, 6, 1), jurisdiction="eu", region="de", id_received=D(2026, 6, 3)
+    )
+    assert result.start == D(2026, 6, 3)
+    assert result.due == D(2026, 7, 3)
+    assert result.steps[2] == (
+        "identity information received Wed 3 Jun 2026: the month is taken to start again from "
+        "that day (unsettled in the EU: some authorities treat the wait only as a pause)"
+    )
+
+
+def test_eu_identity_rule_lives_in_one_function_marked_unverified():
+    start, step = eu_identity_clock_start(D(2026, 6, 1), D(2026, 6, 3))
+    assert (start, step.key) == (D(2026, 6, 3), "id_received_eu")
+    doc = eu_identity_clock_start.__doc__
+    for mark in ("UNVERIFIED", "Art 12(3)", "Art 12(6)", "Guidelines 01/2022", "5.3"):
+        assert mark in doc
+    assert "UNVERIFIED" in deadlines._apply_pauses.__doc__
+
+
 # --- clarification pauses ----------------------------------------------------------------------
 
 
@@ -206,6 +230,73 @@ def test_pause_days_before_the_id_restart_do_not_count():
     )
     assert result.paused_days == 2  # 10 and 11 May only
     assert result.due == D(2026, 6, 12)
+
+
+# Each pause is judged on its own: one asked after the deadline (as the earlier pauses left it)
+# cannot revive it, even when it follows the previous answer the next day.
+@pytest.mark.parametrize(
+    "second",
+    [Pause(D(2026, 3, 17), D(2026, 3, 19)), Pause(D(2026, 3, 18), D(2026, 3, 19))],
+)
+def test_back_to_back_pause_after_the_deadline_does_not_revive_it(second):
+    # 14 Mar 2026 is a Saturday: due Mon 16 Mar; a one-day pause on 16 Mar keeps it there.
+    result = compute_deadline(D(2026, 2, 14), pauses=[Pause(D(2026, 3, 16), D(2026, 3, 16)), second])
+    assert result.due == D(2026, 3, 16)
+    assert result.paused_days == 1
+    assert [s.key for s in result.explanation if s.key.startswith("pause")] == [
+        "pause", "pause_moved", "pause_answer", "pause_late",
+    ]
+    assert Step("pause_late", (("start", second.start), ("due", D(2026, 3, 16)))) in result.explanation
+
+
+def test_back_to_back_pauses_in_time_each_count():
+    pauses = [Pause(D(2026, 5, 11), D(2026, 5, 12)), Pause(D(2026, 5, 13), D(2026, 5, 15))]
+    result = compute_deadline(D(2026, 5, 5), pauses=pauses)
+    assert result.paused_days == 5
+    assert result.due == D(2026, 6, 10)
+    assert "clarification from Mon 11 May 2026 to Tue 12 May 2026: 2 day(s) do not count" in result.steps
+    assert "clarification from Wed 13 May 2026 to Fri 15 May 2026: 3 day(s) do not count" in result.steps
+
+
+def test_overlapping_pause_says_which_days_were_already_paused():
+    pauses = [Pause(D(2026, 5, 11), D(2026, 5, 13)), Pause(D(2026, 5, 12), D(2026, 5, 15))]
+    result = compute_deadline(D(2026, 5, 5), pauses=pauses)
+    assert result.due == D(2026, 6, 10)
+    assert "clarification from Tue 12 May 2026 to Fri 15 May 2026: 2 day(s) do not count" in result.steps
+    assert (
+        "days up to Wed 13 May 2026 were already paused by an earlier clarification: "
+        "they count once"
+    ) in result.steps
+
+
+def test_a_pause_inside_an_earlier_one_adds_nothing():
+    pauses = [Pause(D(2026, 5, 11), D(2026, 5, 15)), Pause(D(2026, 5, 12), D(2026, 5, 13))]
+    result = compute_deadline(D(2026, 5, 5), pauses=pauses)
+    assert result.paused_days == 5
+    assert result.due == D(2026, 6, 10)
+
+
+@pytest.mark.parametrize(
+    ("answered", "due"),
+    [
+        (D(2026, 3, 20), D(2026, 3, 20)),  # 16 Mar + 5 days would be Thu 19 Mar
+        (D(2026, 3, 21), D(2026, 3, 23)),  # answered on a Saturday: rolled to Monday
+        (D(2026, 3, 17), D(2026, 3, 17)),
+    ],
+)
+def test_reply_is_never_due_before_the_answer_arrived(answered, due):
+    # Asked on Mon 16 Mar, the last day only because 14 Mar was a Saturday: the time left had
+    # run out, so the clock restarts with nothing left and the reply is due when the answer comes.
+    result = compute_deadline(D(2026, 2, 14), pauses=[Pause(D(2026, 3, 16), answered)])
+    assert result.due == due
+    assert Step("pause_answer", (("day", answered),)) in result.explanation
+
+
+def test_answer_floor_does_not_apply_when_time_was_left():
+    # Asked on the unrolled last day (Sat 14 Mar): one day is left after the answer.
+    result = compute_deadline(D(2026, 2, 14), pauses=[Pause(D(2026, 3, 14), D(2026, 3, 18))])
+    assert result.due == D(2026, 3, 19)
+    assert all(step.key != "pause_answer" for step in result.explanation)
 
 
 # --- extension ---------------------------------------------------------------------------------
@@ -397,7 +488,7 @@ def test_due_is_a_working_day_on_or_after_the_corresponding_date(received, locat
     jurisdiction, region = location
     result = compute_deadline(received, jurisdiction=jurisdiction, region=region)
     assert is_working_day(result.due, holiday_calendar(jurisdiction, region))
-    assert result.corresponding == add_months(received, 1)
+    assert _months_between(received, result.corresponding) == 1
     assert result.corresponding <= result.due <= result.corresponding + timedelta(days=10)
     assert result.steps[-1].startswith("due ")
 
@@ -426,6 +517,8 @@ def test_a_pause_never_brings_the_deadline_forward(received, offset, length, reg
     paused = compute_deadline(received, region=region, pauses=[pause])
     assert paused.due >= plain.due
     assert is_working_day(paused.due, holiday_calendar("uk", region))
+    if pause.start <= plain.due:  # asked in time: the reply is never due before the answer
+        assert paused.due >= pause.end
 
 
 @settings(max_examples=200, deadline=None)
@@ -435,4 +528,13 @@ def test_an_extension_never_brings_the_deadline_forward(received, location):
     plain = compute_deadline(received, jurisdiction=jurisdiction, region=region)
     longer = compute_deadline(received, jurisdiction=jurisdiction, region=region, extended=True)
     assert longer.extended and longer.due > plain.due
-    assert longer.corresponding == add_months(received, 3)
+    assert _months_between(received, longer.corresponding) == 3
+
+
+def _months_between(start: date, corresponding: date) -> int:
+    """How many calendar months later ``corresponding`` is, checking it is the same day of the
+    month or - only when that month is too short - that month's last day."""
+    if corresponding.day != start.day:
+        assert corresponding.day < start.day
+        assert (corresponding + timedelta(days=1)).day == 1, f"{corresponding} is not a month end"
+    return (corresponding.year - start.year) * 12 + corresponding.month - start.month

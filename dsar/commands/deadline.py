@@ -13,6 +13,7 @@ import click
 
 from dsar.commands.common import CommandError, parse_iso_date
 from dsar.deadlines import (
+    EU_COUNTRIES,
     JURISDICTIONS,
     UK_REGIONS,
     DeadlineError,
@@ -39,6 +40,20 @@ def _parse_pause(text: str) -> Pause:
     return Pause(_parse_date(parts[0], "--paused"), _parse_date(parts[1], "--paused"))
 
 
+def _jurisdiction_for(jurisdiction: str | None, region: str | None) -> tuple[str, str]:
+    """(jurisdiction, region): an EU/EEA country code ("de", "DE-BY") implies eu, anything
+    else uk; no region means England for uk and is an error for eu."""
+    if jurisdiction is None:
+        country = (region or "").strip().lower().split("-")[0]
+        jurisdiction = "eu" if country in EU_COUNTRIES or country == "el" else "uk"
+    jurisdiction = jurisdiction.strip().lower()
+    if region is None:
+        if jurisdiction == "eu":
+            raise _BadInput("--region is required for --jurisdiction eu (e.g. --region de)")
+        region = "england"
+    return jurisdiction, region
+
+
 def _fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
     raise SystemExit(2)
@@ -48,15 +63,15 @@ def _fail(message: str) -> None:
 @click.argument("received", metavar="RECEIVED")
 @click.option(
     "--jurisdiction",
-    default="uk",
-    show_default=True,
-    help=f"Which law sets the clock: {' or '.join(JURISDICTIONS)}.",
+    default=None,
+    help=f"Which law sets the clock: {' or '.join(JURISDICTIONS)} "
+    "(default: eu for an EU/EEA --region, else uk).",
 )
 @click.option(
     "--region",
     default=None,
-    help=f"Holiday calendar: {', '.join(UK_REGIONS)} (uk, default england) "
-    "or an EU/EEA ISO country code such as de (eu, required).",
+    help=f"Holiday calendar: {', '.join(UK_REGIONS)} (uk, default england), or an EU/EEA "
+    "country code such as de, or its ISO 3166-2 subdivision such as de-by (regional holidays).",
 )
 @click.option("--id-received", default=None, metavar="DATE", help="Identity information received.")
 @click.option(
@@ -75,7 +90,7 @@ def _fail(message: str) -> None:
 @click.option("--explain", is_flag=True, help="Show how the date was reached, step by step.")
 def deadline_command(
     received: str,
-    jurisdiction: str,
+    jurisdiction: str | None,
     region: str | None,
     id_received: str | None,
     paused: tuple[str, ...],
@@ -85,11 +100,7 @@ def deadline_command(
 ) -> None:
     """Print the date (YYYY-MM-DD) by which a reply to a request RECEIVED on that date is due."""
     try:
-        jurisdiction = jurisdiction.strip().lower()
-        if region is None:
-            if jurisdiction == "eu":
-                raise _BadInput("--region is required for --jurisdiction eu (e.g. --region de)")
-            region = "england"
+        jurisdiction, region = _jurisdiction_for(jurisdiction, region)
         result = compute_deadline(
             _parse_date(received, "RECEIVED"),
             jurisdiction=jurisdiction,

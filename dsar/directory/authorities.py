@@ -1,4 +1,4 @@
-"""Which supervisory authority a complaint goes to (LEGAL.md §3).
+"""Which supervisory authority a complaint goes to (GDPR Art 77; the ICO in the UK).
 
 UK cases go to the ICO (our curated ``ico-gb``). EU/EEA cases go, by default, to the authority
 of the person's country of residence (GDPR Art 77: residence, place of work or place of the

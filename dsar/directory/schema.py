@@ -81,6 +81,9 @@ class OrgRecord:
     description: str = ""
     web: str = ""
     uk_nation: str = ""
+    # ISO 3166-2 code ("de-by") where the controller acts, for regional holidays (EU only;
+    # the UK uses uk_nation).
+    subdivision: str = ""
     email: str = ""
     webform: str = ""
     phone: str = ""
@@ -105,10 +108,11 @@ class OrgRecord:
 
     @property
     def holiday_region(self) -> str:
-        """The calendar used for this organisation's deadlines (LEGAL.md §1)."""
+        """The calendar used for this organisation's deadlines: its UK nation, or its country
+        or region (Regulation 1182/71 Art 2(1) counts the holidays where the act is done)."""
         if self.country == "gb":
             return self.uk_nation or "england"
-        return self.country
+        return self.subdivision or self.country
 
     def to_dict(self) -> dict:
         out: dict = {}
@@ -134,7 +138,8 @@ class OrgRecord:
 
 _TUPLE_FIELDS = {"address", "categories", "sources", "aliases", "brands", "relevant_countries"}
 _STR_FIELDS = {
-    "slug", "name", "country", "quality", "description", "web", "uk_nation", "email", "webform",
+    "slug", "name", "country", "quality", "description", "web", "uk_nation", "subdivision",
+    "email", "webform",
     "phone", "dpo_name", "ico_registration", "suggested_channel", "request_language",
     "complaint_language", "notes", "kind", "fax",
 }
@@ -230,6 +235,8 @@ def validate(record: OrgRecord) -> None:
         raise RecordError(f"uk_nation: must be one of {', '.join(UK_NATIONS)}")
     if record.uk_nation and record.country != "gb":
         raise RecordError("uk_nation: only for country gb")
+    if record.subdivision:
+        _validate_subdivision(record)
     if record.suggested_channel not in CHANNELS:
         raise RecordError(f"suggested_channel: must be one of {', '.join(CHANNELS)}")
     if record.email and not EMAIL_RE.match(record.email):
@@ -242,6 +249,23 @@ def validate(record: OrgRecord) -> None:
         raise RecordError("address: a postal address, an email or a web form is needed")
     if record.kind not in ("company", "supervisory_authority"):
         raise RecordError("kind: must be company or supervisory_authority")
+
+
+def _validate_subdivision(record: OrgRecord) -> None:
+    if not re.fullmatch(r"[a-z]{2}-[a-z0-9]{1,3}", record.subdivision):
+        raise RecordError(
+            f"subdivision: {record.subdivision!r} is not a lower-case ISO 3166-2 code such as de-by"
+        )
+    if not record.subdivision.startswith(f"{record.country}-"):
+        raise RecordError(f"subdivision: {record.subdivision!r} is not in country {record.country!r}")
+    from dsar.deadlines import EU_COUNTRIES, DeadlineError, calendar_location
+
+    if record.country not in EU_COUNTRIES:
+        raise RecordError("subdivision: only for EU/EEA countries (gb uses uk_nation)")
+    try:
+        calendar_location("eu", record.subdivision)
+    except DeadlineError as exc:
+        raise RecordError(f"subdivision: {exc}") from None
 
 
 def uk_postcode(address: tuple[str, ...]) -> str | None:

@@ -149,14 +149,14 @@ def split_article(citation: str) -> dict[str, str]:
 
 
 def received_date(request: LetterRequest) -> date:
-    """When the organisation is taken to receive the letter (LEGAL.md §1; issue 4 item 3)."""
+    """When the organisation is taken to receive the letter (Interpretation Act 1978 s.7; CPR 6.26)."""
     if request.channel == "letter":
         return deadlines.deemed_receipt(request.today, **calendar_for(request.recipient))
     return request.today
 
 
 def calendar_for(recipient: Recipient) -> dict[str, str]:
-    """The holiday calendar of the organisation's location (LEGAL.md §1).
+    """The holiday calendar of the organisation's location (ICO guidance; Regulation 1182/71 Art 3(4)).
 
     UK and EU counting give the same calendar date; only the holidays differ, so the
     calendar follows where the organisation is. Outside the UK and the EU/EEA we fall back

@@ -2,7 +2,7 @@
 regulator, each prefilled from what the event log says (issue 4 item 7).
 
 Same machinery as compose(): the templates in ``letters/followups/`` hold every word (and
-cite LEGAL.md for every legal claim), they call the builder, and the result is one immutable
+cite the law or public source of every legal claim), they call the builder, and the result is one immutable
 ``Letter`` that every renderer reads. Inputs are plain values; the request side turns its
 event log into ``CaseFacts``.
 
@@ -32,9 +32,9 @@ from dsar.letters.model import Letter, LetterRequest, Party, Recipient
 from dsar.rights import CONTROLLER_COMPLAINTS_FROM
 
 FOLLOWUP_KINDS = ("reminder", "complaint_controller", "complaint_regulator")
-# The ICO's complaint form takes "what happened" in at most about 2,000 characters (LEGAL.md §3).
+# The ICO's complaint form takes "what happened" in at most about 2,000 characters (ico.org.uk).
 WHAT_HAPPENED_LIMIT = 2000
-# The reply period a reminder asks for: the person's demand, not a legal period (LEGAL.md §1).
+# The reply period a reminder asks for: the person's demand, not a legal period (as datenanfragen.de).
 REMINDER_REPLY_DAYS = 14
 RESPONSES = ("none", "partial", "complete", "refused")
 

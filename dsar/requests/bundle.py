@@ -1,6 +1,6 @@
 """The regulator complaint bundle: ONE PDF with the complaint and all the correspondence in
 date order, and a ZIP with that PDF, the complaint as text (to paste into the ICO's form)
-and every original file (LEGAL.md §3: "copies of all correspondence").
+and every original file (the ICO's complaint form: "copies of all correspondence").
 
 Our letters are rendered by the letter renderer; uploaded PDFs are appended as they are;
 uploaded images are placed on an A4 page of their own; anything else (ZIP, CSV, JSON,

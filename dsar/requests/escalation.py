@@ -37,7 +37,7 @@ ICO_SLUG = "ico-gb"
 
 
 def timeline(state: CaseState, today: date) -> tuple[TimelineEntry, ...]:
-    """The dated timeline a regulator asks for (LEGAL.md §3): every recorded event, the date
+    """The dated timeline a regulator asks for (the ICO's complaint form): every recorded event, the date
     the reply was due once it has passed unanswered, the complaint's acknowledgement date once
     it has passed unacknowledged, and where things stand on ``today``."""
     entries = [(e.occurred_on, 0, TimelineEntry(
@@ -62,7 +62,7 @@ def _last(state: CaseState, *kinds: str):
 def facts(request: DataRequest, state: CaseState, today: date, *,
           complaint_channel: str | None = None) -> CaseFacts:
     """What the letters state. ``complaint_channel``: a complaint about to be sent that way,
-    whose s.164A acknowledgement date is computed from today (LEGAL.md §1)."""
+    whose s.164A acknowledgement date is computed from today (DPA 2018 s.164A)."""
     answer = _last(state, "response_received", "refused")
     response = "none"
     if answer is not None:
@@ -146,7 +146,7 @@ def letters_as_sent(request: DataRequest, today: date) -> list[tuple[date, Lette
 def regulator_for(session: Session, request: DataRequest, *, residence_country: str | None = None,
                   override_slug: str | None = None) -> OrgRecord | None:
     """The supervisory authority to complain to: the directory's choice (Art 77: where the
-    person lives or works or where the infringement happened, LEGAL.md §3), else the ICO for
+    person lives or works or where the infringement happened, GDPR Art 77(1)), else the ICO for
     UK requests. None when the directory knows no authority for the case.
 
     Without an answer from the person, we assume they live in the UK (dsar serves UK residents
@@ -192,8 +192,8 @@ def received_files(session: Session, request: DataRequest, state: CaseState,
 def regulator_bundle(session: Session, request: DataRequest, today: date, *, what_happened: str,
                      harm: str, authority: OrgRecord, uploads_dir: Path,
                      scratch: Path) -> bundle.Bundle:
-    """The complaint to the regulator with all the correspondence (LEGAL.md §3), written in
-    ``scratch`` (see bundle.exclusive_build)."""
+    """The complaint to the regulator with all the correspondence (the ICO asks for copies),
+    written in ``scratch`` (see bundle.exclusive_build)."""
     state = case_state(request, today)
     letters = letters_as_sent(request, today)
     files = bundle.prepare(received_files(session, request, state, uploads_dir), scratch)

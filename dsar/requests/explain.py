@@ -46,6 +46,11 @@ _SENTENCES: dict[str, Callable[[dict], str]] = {
         "identity information received %(day)s: the month starts again from that day",
         day=_day(v["day"]),
     ),
+    "id_received_eu": lambda v: _(
+        "identity information received %(day)s: the month is taken to start again from that day "
+        "(unsettled in the EU: some authorities treat the wait only as a pause)",
+        day=_day(v["day"]),
+    ),
     "corresponding": lambda v: _("corresponding date %(day)s", day=_day(v["day"])),
     "corresponding_ext": lambda v: _(
         "extended: corresponding date three months after the start is %(day)s", day=_day(v["day"])
@@ -71,6 +76,13 @@ _SENTENCES: dict[str, Callable[[dict], str]] = {
     "pause_late": lambda v: _(
         "clarification asked %(start)s, after the deadline %(due)s: it does not pause",
         start=_day(v["start"]), due=_day(v["due"]),
+    ),
+    "pause_overlap": lambda v: _(
+        "days up to %(day)s were already paused by an earlier clarification: they count once",
+        day=_day(v["day"]),
+    ),
+    "pause_answer": lambda v: _(
+        "the answer arrived %(day)s: the reply cannot be due before that day", day=_day(v["day"])
     ),
     "pause_moved": lambda v: ngettext(
         "the date moves %(num)d day later to %(day)s",

@@ -1,7 +1,7 @@
 """Reminder emails to people who opted in and confirmed their address (issue 4 item 6,
 issue 9 item 2): a week before a reply is due, on
 the day, once it is overdue, and when an organisation is late acknowledging a complaint
-(DPA 2018 s.164A, LEGAL.md §1).
+(DPA 2018 s.164A).
 
 Safe to run from cron at any frequency: each reminder is keyed by (request, kind, due date)
 under a unique constraint, and the key is committed *before* the email goes out, so two runs,

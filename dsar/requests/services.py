@@ -130,7 +130,7 @@ def event_values(request: DataRequest) -> list[EventValue]:
 
 
 def calendar_of(request: DataRequest) -> dict[str, str]:
-    """The holiday calendar of the organisation's location (LEGAL.md §1)."""
+    """The holiday calendar of the organisation's location (Regulation 1182/71 Art 3(4); ICO guidance)."""
     return calendar_for(recipient_from_dict(request.recipient))
 
 

@@ -4,7 +4,7 @@ Imports neither Flask nor SQLAlchemy: the web pages, the reminders command, the 
 and the letters all call ``derive()`` on plain ``EventValue``s, so there is one answer to
 "where does this request stand?" and it is never stored as the truth (DESIGN.md).
 
-The clock rules are those of LEGAL.md §1 and live in ``dsar.deadlines``; this module only
+The clock rules (UK GDPR Arts 12(3), 12A; GDPR Art 12(3)) live in ``dsar.deadlines``; this module only
 decides which events feed it: when the request was received (issue 4 item 3), when identity
 information arrived, which clarification pauses ran and whether an extension was notified.
 """
@@ -40,10 +40,10 @@ OPEN_STATUSES = ("sent", "extended", "overdue", "awaiting_clarification")
 DUE_SOON_DAYS = 7
 
 # DPA 2018 s.164A: a complaint is acknowledged within 30 days beginning with the day it is
-# received - receipt + 29 days, the safer reading (LEGAL.md §1 "Other clocks").
+# received - receipt + 29 days, the safer reading of "beginning with".
 COMPLAINT_ACK_DAYS = 29
 # The ICO expects a complaint within three months of the last contact with the organisation
-# (LEGAL.md §1 "Other clocks", §3).
+# (ico.org.uk, "Make a complaint").
 REGULATOR_MONTHS = 3
 
 # Events that are contact between the person and the organisation (for the ICO's clock).
@@ -274,7 +274,7 @@ def derive(
         complaint_sent = w.complaint.occurred_on
         complaint_receipt = receipt_of(
             complaint_sent, str(w.complaint.data.get("channel") or "letter"), **calendar)
-        # s.164A is UK law, in force from 19 June 2026 (LEGAL.md §1; rights.py).
+        # s.164A is UK law, in force from 19 June 2026 (DUAA 2025; rights.py).
         if jurisdiction == "uk" and complaint_sent >= CONTROLLER_COMPLAINTS_FROM:
             ack_due = complaint_ack_due(complaint_receipt)
     ack_late = ack_due is not None and not w.complaint_acknowledged and today > ack_due and (

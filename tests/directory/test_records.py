@@ -24,7 +24,8 @@ STARTING_SLUGS = {
     "ico-gb",
 }
 
-# The credit reference agencies' own published notice (Dec 2024).
+# The credit reference agencies' own published notice: Credit Reference Agency Information
+# Notice (CRAIN), Dec 2024.
 CRA_ADDRESSES = {
     "experian-gb": ("Experian Ltd", ("PO Box 9000", "Nottingham", "NG80 7WP")),
     "equifax-gb": (
@@ -36,7 +37,7 @@ CRA_ADDRESSES = {
         ("Consumer Services Team", "PO Box 647", "Unit 4", "Hull", "HU9 9QZ"),
     ),
 }
-# The ICO's published postal address (ico.org.uk/global/contact-us/).
+# The ICO's published address (ico.org.uk, "Directions to our head office").
 ICO_ADDRESS = (
     "Information Commissioner's Office",
     "Wycliffe House",

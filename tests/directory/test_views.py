@@ -60,6 +60,7 @@ def test_organisation_page_content(client):
     assert 'href="https://www.experian.co.uk/legal/privacy-statement.html" rel="nofollow noopener"' in page
     # A source that is not a web address stays text, not a link.
     assert "<li>datenanfragen.de company database, record experian-gb (CC0)</li>" in page
+    assert "Credit Reference Agency Information Notice (CRAIN)" in page  # a named source stays text
     # The requests that make sense for a CRA, each starting the wizard with Experian chosen.
     for right in ("access", "score_pack", "rectification"):
         assert f'href="/write/organisations?org=experian-gb&amp;right={right}"' in page

@@ -94,6 +94,33 @@ CASES = [
         "corresponding date 4 Mar 2026",
         "due 4 Mar 2026",
     ]),
+    (D(2026, 5, 5), {"pauses": [Pause(D(2026, 5, 11), D(2026, 5, 13)),
+                                Pause(D(2026, 5, 12), D(2026, 5, 15))]}, [  # overlapping
+        "received 5 May 2026",
+        "corresponding date 5 Jun 2026",
+        "clarification from 11 May 2026 to 13 May 2026: 3 days do not count",
+        "the date moves 3 days later to 8 Jun 2026",
+        "clarification from 12 May 2026 to 15 May 2026: 2 days do not count",
+        "days up to 13 May 2026 were already paused by an earlier clarification: they count once",
+        "the date moves 2 days later to 10 Jun 2026",
+        "due 10 Jun 2026",
+    ]),
+    (D(2026, 2, 14), {"pauses": [Pause(D(2026, 3, 16), D(2026, 3, 20))]}, [  # answer after due
+        "received 14 Feb 2026",
+        "corresponding date 14 Mar 2026",
+        "clarification from 16 Mar 2026 to 20 Mar 2026: 5 days do not count",
+        "the date moves 5 days later to 19 Mar 2026",
+        "the answer arrived 20 Mar 2026: the reply cannot be due before that day",
+        "due 20 Mar 2026",
+    ]),
+    (D(2026, 6, 1), {"jurisdiction": "eu", "region": "de", "id_received": D(2026, 6, 3)}, [
+        "received 1 Jun 2026",
+        "the day of receipt is not counted; the month ends on the same date next month",
+        "identity information received 3 Jun 2026: the month is taken to start again from that day"
+        " (unsettled in the EU: some authorities treat the wait only as a pause)",
+        "corresponding date 3 Jul 2026",
+        "due 3 Jul 2026",
+    ]),
     (D(2026, 5, 5), {"jurisdiction": "eu", "region": "fr",
                      "pauses": [Pause(D(2026, 5, 11), D(2026, 5, 15))]}, [
         "received 5 May 2026",
