@@ -3,8 +3,6 @@ language switcher. The feature blueprints are registered by ``create_app()``."""
 
 from __future__ import annotations
 
-import logging
-import re
 from datetime import date
 
 from babel import Locale
@@ -21,6 +19,7 @@ from flask_babel import Babel, format_date, get_locale
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from dsar.web.context import close_db
+from dsar.web.logs import init_logging
 
 UI_LOCALES = ("en", "cy", "de")
 csrf = CSRFProtect()
@@ -43,22 +42,6 @@ def select_locale() -> str:
     return "en_GB" if chosen == "en" else chosen
 
 
-class RedactSecretLinks(logging.Filter):
-    """Access logs must not contain the secret tokens of workspace links."""
-
-    pattern = re.compile(r"/w/[A-Za-z0-9_-]+")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            record.args = tuple(
-                self.pattern.sub("/w/[redacted]", a) if isinstance(a, str) else a
-                for a in record.args
-            )
-        if isinstance(record.msg, str):
-            record.msg = self.pattern.sub("/w/[redacted]", record.msg)
-        return True
-
-
 language_bp = Blueprint("language", __name__)
 
 
@@ -75,7 +58,7 @@ def switch(lang: str):
 
 
 def init_app(app: Flask) -> None:
-    logging.getLogger("werkzeug").addFilter(RedactSecretLinks())
+    init_logging(app)
     csrf.init_app(app)
     Babel(app, locale_selector=select_locale)
 

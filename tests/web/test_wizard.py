@@ -205,11 +205,11 @@ def test_dates_on_pages_are_british_english(client):
 def test_access_log_redacts_secret_links():
     import logging
 
-    from dsar.web.setup import RedactSecretLinks
+    from dsar.web.logs import RedactSecrets
 
     record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"%s" %s %s',
                                ("GET /w/SeCrEt-token_123/r/x/letter.pdf HTTP/1.1", "200", "-"), None)
-    RedactSecretLinks().filter(record)
+    RedactSecrets().filter(record)
     message = record.getMessage()
     assert "SeCrEt-token_123" not in message and "/w/[redacted]/r/x/letter.pdf" in message
 
