@@ -10,6 +10,7 @@ import click
 
 from dsar.commands.db import db_group
 from dsar.commands.deadline import deadline_command
+from dsar.commands.drafts import drafts_group
 from dsar.commands.i18n import i18n_group
 from dsar.commands.letter import letter_command
 from dsar.commands.orgs import orgs_group
@@ -44,6 +45,7 @@ cli.add_command(requests_group)
 cli.add_command(reminders_group)
 cli.add_command(i18n_group)
 cli.add_command(db_group)
+cli.add_command(drafts_group)
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ from dsar.requests.services import (
     workspace_requests,
 )
 from dsar.requests.status import DUE_SOON_DAYS
-from dsar.web.context import db, today
+from dsar.web.context import db, public_url, today
 
 GROUPS = ("overdue", "due_soon", "to_send", "waiting", "done")
 
@@ -62,7 +62,7 @@ def workspace(token: str):
 
 
 def _render_workspace(ws, token, items, groups, *, values=None, errors=None, status=200):
-    link = url_for("requests.workspace", token=token, _external=True)
+    link = public_url("requests.workspace", token=token)
     return render_template(
         "requests/workspace.html", items=items, groups=groups, token=token, link=link,
         workspace=ws, created=request.args.get("created") == "1",
