@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from dsar import deadlines
 from dsar.deadlines import Pause, Step, compute_deadline
 from dsar.requests.explain import _SENTENCES, explain_step, explain_steps
+from tests.conftest import csrf_token
 from tests.requests.conftest import record
 
 D = date
@@ -143,7 +144,7 @@ def test_request_page_shows_the_explanation_in_the_ui_language(client, clock, ma
         assert f"<li>{sentence}</li>" in html
     assert "Thu 3 Sep 2026" not in html
 
-    client.get("/language/de?next=/")
+    client.post("/language", data={"lang": "de", "next": "/", "csrf_token": csrf_token(html)})
     html = client.get(tracked.url).get_data(as_text=True)
     steps = re.search(r'<ol class="list-number steps">(.*?)</ol>', html, re.S).group(1)
     assert steps.count("<li>") == 5
