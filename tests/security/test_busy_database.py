@@ -7,7 +7,9 @@ import sqlite3
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 
+from dsar.web.errors import database_busy
 from tests.conftest import csrf_token
 
 BUSY_TIMEOUT_MS = 100
@@ -62,3 +64,25 @@ def test_the_busy_page_is_translated(short_busy_timeout, client, other_process):
     response = client.post("/write/request", data={"right": "access", "csrf_token": token})
     assert response.status_code == 503
     assert "The service is busy" not in response.get_data(as_text=True)
+
+
+class _LockNotAvailable(Exception):
+    """Stands in for the PostgreSQL driver's error (no server here): its SQLSTATE is what counts."""
+
+    pgcode = "55P03"
+
+
+def test_postgresql_lock_timeouts_are_busy_other_failures_are_not():
+    assert database_busy(OperationalError(
+        "UPDATE wizard_draft …", {}, _LockNotAvailable("canceling statement due to lock timeout")))
+    assert database_busy(OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked")))
+    assert not database_busy(OperationalError("SELECT …", {}, sqlite3.OperationalError("no such table: x")))
+
+
+def test_any_other_database_failure_is_still_a_500(app, client, other_process):
+    token = csrf_token(client.get("/write/organisations").get_data(as_text=True))
+    other_process.execute("DROP TABLE wizard_draft")
+    app.testing = False  # answer with the 500 page, as in production
+    response = client.post("/write/organisations", data={
+        "orgs": ["experian-gb"], "shown": ["experian-gb"], "action": "continue", "csrf_token": token})
+    assert response.status_code == 500 and "Retry-After" not in response.headers
