@@ -44,6 +44,10 @@ def create_app(config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Over HTTPS the cookie is never sent in clear, and the __Host- prefix stops a sibling
+        # subdomain or a plain-HTTP response from planting one (session fixation).
+        SESSION_COOKIE_SECURE=settings.https,
+        SESSION_COOKIE_NAME="__Host-session" if settings.https else "session",
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_TRANSLATION_DIRECTORIES=str(settings.compiled_catalogs),
     )

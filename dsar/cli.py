@@ -37,6 +37,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "requests": ("dsar.commands.requests", "requests_group", "Requests in a workspace."),
     "db": ("dsar.commands.db", "db_group", "The database and the other start-up work."),
+    "drafts": ("dsar.commands.drafts", "drafts_group", "Unfinished wizard drafts."),
     "teams": ("dsar.commands.teams", "teams_group", "Teams: advice charities and campaign groups."),
     "audit": ("dsar.commands.teams", "audit_group", "The teams' hash-chained audit trails."),
 }

@@ -14,7 +14,7 @@ MIN_ADMIN_TOKEN_LENGTH = 32
 # The settings read from the environment; create_app(config) accepts the same names.
 ENV_SETTINGS = (
     "DSAR_INSTANCE_PATH", "DSAR_DATABASE_URL", "DSAR_SECRET_KEY", "DSAR_SMTP_URL",
-    "DSAR_ADMIN_TOKEN", "DSAR_BASE_URL",
+    "DSAR_ADMIN_TOKEN", "DSAR_BASE_URL", "DSAR_PROXY_COUNT",
 )
 
 
@@ -30,6 +30,12 @@ class Settings:
     smtp_url: str
     admin_token: str
     base_url: str
+    proxy_count: int
+
+    @property
+    def https(self) -> bool:
+        """Served over HTTPS: secure cookies and HSTS."""
+        return self.base_url.startswith("https://")
 
     def __post_init__(self) -> None:
         # Checked whenever settings are made (load_settings, dataclasses.replace), so neither
@@ -58,6 +64,14 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+def _proxy_count(value: str) -> int:
+    """How many reverse proxies stand in front of the app (their X-Forwarded-* headers are
+    trusted); 0, the default, trusts none, so a client cannot fake its address."""
+    if not value.strip().isdigit():
+        raise ValueError(f"DSAR_PROXY_COUNT must be a whole number of proxies (0 or more), not {value!r}")
+    return int(value)
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     instance = Path(env.get("DSAR_INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
@@ -69,5 +83,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         secret_key=env.get("DSAR_SECRET_KEY") or _secret_key(instance),
         smtp_url=env.get("DSAR_SMTP_URL", ""),
         admin_token=env.get("DSAR_ADMIN_TOKEN", ""),
-        base_url=env.get("DSAR_BASE_URL", "http://127.0.0.1:5000"),
+        base_url=(env.get("DSAR_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        proxy_count=_proxy_count(env.get("DSAR_PROXY_COUNT") or "0"),
     )

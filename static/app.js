@@ -13,8 +13,8 @@
   function fields() {
     return document.querySelectorAll("main form input[name], main form textarea[name], main form select[name]");
   }
-  document.querySelectorAll(".lang-switch a").forEach(function (link) {
-    link.addEventListener("click", function () {
+  document.querySelectorAll(".lang-switch button").forEach(function (button) {
+    button.addEventListener("click", function () {
       var typed = {};
       fields().forEach(function (field) {
         if (field.type === "hidden" || field.type === "password" || field.type === "file") { return; }

@@ -1,9 +1,15 @@
-"""python run.py requests export --workspace TOKEN: a workspace's requests and their history
-as JSON on stdout (the same document as the workspace page's JSON download)."""
+"""python run.py requests export: a workspace's requests and their history as JSON on stdout
+(the same document as the workspace page's JSON download).
+
+The workspace's secret token comes from DSAR_WORKSPACE_TOKEN or standard input, never from
+an argument: arguments are visible to every user in the process list and kept in shell
+history."""
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from datetime import date
 
 import click
@@ -28,20 +34,36 @@ def requests_group() -> None:
     """Requests in a workspace."""
 
 
+def read_token() -> str:
+    """DSAR_WORKSPACE_TOKEN, else one line of standard input (asked for, unechoed, on a
+    terminal)."""
+    token = os.environ.get("DSAR_WORKSPACE_TOKEN", "")
+    if not token.strip():
+        if sys.stdin.isatty():
+            token = click.prompt("Workspace token or private link", hide_input=True, err=True)
+        else:
+            token = sys.stdin.readline()
+    if not token.strip():
+        raise CommandError("no workspace token: set DSAR_WORKSPACE_TOKEN or give it on standard input")
+    return token_from(token)
+
+
 @requests_group.command("export")
-@click.option("--workspace", "token", required=True, metavar="TOKEN",
-              help="The workspace's secret token or private link.")
 @click.option("--today", default=None, metavar="DATE", help="Compute status as of this date.")
 @one_line_errors()
-def export_command(token: str, today: str | None) -> None:
+def export_command(today: str | None) -> None:
     """Print the workspace's requests, their status (with the Data Rights Protocol's
-    equivalent) and their full event history as JSON."""
+    equivalent) and their full event history as JSON.
+
+    The workspace's secret token or private link is read from the DSAR_WORKSPACE_TOKEN
+    environment variable, or else from standard input."""
     from dsar.requests.export import export_json
     from dsar.requests.services import find_workspace
 
     day = parse_day(today)
+    token = read_token()
     with database_session() as session:
-        workspace = find_workspace(session, token_from(token))
+        workspace = find_workspace(session, token)
         if workspace is None:
             raise CommandError("no workspace has that token")
         click.echo(export_json(session, workspace, day), nl=False)

@@ -47,7 +47,8 @@ def _address(value: str, display_name: str = "") -> Address:
     labels = domain.split(".")
     if (not at or not _LOCAL.match(local) or len(labels) < 2
             or not all(_LABEL.match(label) for label in labels)):
-        raise ValueError(f"invalid email address: {value[:100]!r}")
+        # Not echoed: the value may be a person's address and this message can reach a log.
+        raise ValueError("invalid email address")
     return Address(display_name=one_line(display_name), addr_spec=f"{local}@{domain}")
 
 

@@ -74,7 +74,8 @@ def parse_person(data) -> Person:
         raise InputError(f"person: unknown field(s) {', '.join(sorted(unknown))}")
     email = _line(data.get("email"), "email")
     if email and not EMAIL_RE.match(email):
-        raise InputError(f"email: {email!r} is not an email address")
+        # Not echoed: this message can reach a log from the web app.
+        raise InputError("email: not an email address")
     dob = data.get("date_of_birth") or None
     if dob is not None:
         try:

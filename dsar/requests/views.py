@@ -22,7 +22,7 @@ from dsar.requests.export import export_json
 from dsar.requests.mailer import Mailer, MailError, parse_smtp_url
 from dsar.requests.services import case_state, letter_request, workspace_requests
 from dsar.requests.status import DUE_SOON_DAYS
-from dsar.web.context import db, today
+from dsar.web.context import db, public_url, today
 
 GROUPS = ("overdue", "due_soon", "to_send", "waiting", "done")
 MAIL_TIMEOUT = 10  # seconds: a person is waiting for the page
@@ -59,7 +59,7 @@ def workspace(token: str):
 def _workspace_page(ws, token, *, values=None, errors=None, status=200):
     items = sorted((_item(req) for req in workspace_requests(db(), ws)), key=_sort_key)
     groups = [(name, [i for i in items if i["state"].group == name]) for name in GROUPS]
-    link = url_for("requests.workspace", token=token, _external=True)
+    link = public_url("requests.workspace", token=token)
     if values is None and ws.reminder_email and ws.reminders_consented_at is None:
         values = {"email": ws.reminder_email}  # pending: the address to correct or resend to
     return render_template(

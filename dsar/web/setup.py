@@ -1,10 +1,9 @@
-"""Web plumbing shared by every feature: CSRF, Babel, security headers, error pages and the
-language switcher. The feature blueprints are registered by ``create_app()``."""
+"""Web plumbing shared by every feature: CSRF, Babel, proxies, security and caching headers,
+redacted logs, error pages and the language switcher. The feature blueprints are registered
+by ``create_app()``."""
 
 from __future__ import annotations
 
-import logging
-import re
 from datetime import date
 
 from babel import Locale
@@ -12,15 +11,17 @@ from flask import (
     Blueprint,
     Flask,
     redirect,
-    render_template,
     request,
     session,
     url_for,
 )
 from flask_babel import Babel, format_date, get_locale
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dsar.web.context import close_db
+from dsar.web.errors import register_error_pages
+from dsar.web.logs import init_logging
 
 UI_LOCALES = ("en", "cy", "de")
 csrf = CSRFProtect()
@@ -43,31 +44,17 @@ def select_locale() -> str:
     return "en_GB" if chosen == "en" else chosen
 
 
-class RedactSecretLinks(logging.Filter):
-    """Access logs must not contain the secret tokens of workspace links."""
-
-    pattern = re.compile(r"/w/[A-Za-z0-9_-]+")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            record.args = tuple(
-                self.pattern.sub("/w/[redacted]", a) if isinstance(a, str) else a
-                for a in record.args
-            )
-        if isinstance(record.msg, str):
-            record.msg = self.pattern.sub("/w/[redacted]", record.msg)
-        return True
-
-
 language_bp = Blueprint("language", __name__)
 
 
-@language_bp.get("/language/<lang>")
-def switch(lang: str):
-    """The explicit language switcher: remember the choice and return to the same page."""
+@language_bp.post("/language")
+def switch():
+    """The explicit language switcher (a form, since it changes the session): remember the
+    choice and return to the same page."""
+    lang = request.form.get("lang", "")
     if lang in UI_LOCALES:
         session["ui_lang"] = lang
-    target = request.args.get("next", "")
+    target = request.form.get("next", "")
     # Only same-site paths: never an open redirect.
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
         target = url_for("wizard.home")
@@ -75,7 +62,13 @@ def switch(lang: str):
 
 
 def init_app(app: Flask) -> None:
-    logging.getLogger("werkzeug").addFilter(RedactSecretLinks())
+    settings = app.config["DSAR_SETTINGS"]
+    init_logging(app)
+    if settings.proxy_count:
+        # Trust exactly as many X-Forwarded-For/-Proto hops as there are proxies: with none
+        # configured, a client could claim any address or scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count,
+                                x_proto=settings.proxy_count)
     csrf.init_app(app)
     Babel(app, locale_selector=select_locale)
 
@@ -87,34 +80,16 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
-        # Workspace pages carry a secret token in the URL: never cache them in shared caches.
-        if request.path.startswith("/w/"):
+        if settings.https:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        # Pages show personal data (wizard answers, workspaces behind a secret link) and
+        # redirects set the session: no browser or shared cache keeps any of them. Only the
+        # static assets are cacheable.
+        if not request.path.startswith(app.static_url_path + "/"):
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    @app.errorhandler(CSRFError)
-    def csrf_error(exc):
-        return render_template("errors/error.html", code=400, reason="csrf"), 400
-
-    @app.errorhandler(404)
-    def not_found(exc):
-        return render_template("errors/error.html", code=404, reason="not_found"), 404
-
-    @app.errorhandler(413)
-    def too_large(exc):
-        return render_template("errors/error.html", code=413, reason="too_large"), 413
-
-    @app.errorhandler(405)
-    def not_allowed(exc):
-        return render_template("errors/error.html", code=405, reason="not_allowed"), 405
-
-    @app.errorhandler(429)
-    def too_many(exc):
-        return render_template("errors/error.html", code=429, reason="too_many"), 429
-
-    @app.errorhandler(500)
-    def server_error(exc):
-        return render_template("errors/error.html", code=500, reason="server"), 500
+    register_error_pages(app)
 
     @app.context_processor
     def locale_helpers():

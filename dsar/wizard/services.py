@@ -3,13 +3,14 @@ into stored requests. Takes a session and plain values; knows nothing of Flask r
 
 from __future__ import annotations
 
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.orm import Session
 
 from dsar.directory.schema import EMAIL_RE, OrgRecord
@@ -34,6 +35,7 @@ from dsar.web.forms import FormResult
 from dsar.wizard.models import WizardDraft
 
 MAX_ORGS = 20
+DRAFT_LIFETIME = timedelta(hours=24)
 
 
 # Cleaned values and errors (field name → message) of one submitted step.
@@ -42,21 +44,43 @@ StepResult = FormResult
 
 # ---------------------------------------------------------------- drafts
 
-def load_draft(session: Session, token: str | None) -> tuple[WizardDraft, str]:
-    if token:
+def load_draft(session: Session, token: str | None, sid: str | None) -> WizardDraft:
+    """The session's saved draft, or a new unsaved one (nothing is stored before a save, so
+    no page view writes to the database). A draft whose session id does not match is not
+    loaded."""
+    if token and sid:
         draft = session.scalar(select(WizardDraft).where(WizardDraft.token_hash == hash_token(token)))
-        if draft is not None:
-            return draft, token
-    token = secrets.token_urlsafe(24)
-    draft = WizardDraft(token_hash=hash_token(token), data={})
-    session.add(draft)
-    session.flush()
-    return draft, token
+        if draft is not None and hmac.compare_digest(draft.sid_hash, hash_token(sid)):
+            return draft
+    return WizardDraft(data={})
 
 
-def update_draft(draft: WizardDraft, **changes) -> None:
+@dataclass(frozen=True)
+class DraftKeys:
+    """What the session cookie keeps from a draft's first save."""
+
+    token: str
+    sid: str
+
+
+def save_draft(session: Session, draft: WizardDraft, **changes) -> DraftKeys | None:
+    """Apply ``changes``. At the first save the draft is stored under a new token and a new
+    session id, which are returned for the session cookie (rotation: whatever a planted
+    cookie held before does not lead to it)."""
     # Assign a new dict: SQLAlchemy does not see in-place changes to a JSON column.
     draft.data = {**(draft.data or {}), **changes}
+    if not inspect(draft).transient:  # stored already
+        return None
+    keys = DraftKeys(token=secrets.token_urlsafe(24), sid=secrets.token_urlsafe(24))
+    draft.token_hash, draft.sid_hash = hash_token(keys.token), hash_token(keys.sid)
+    session.add(draft)
+    return keys
+
+
+def purge_drafts(session: Session, now: datetime) -> int:
+    """Delete drafts untouched for a day (abandoned: a finished draft is deleted at once)."""
+    result = session.execute(delete(WizardDraft).where(WizardDraft.updated_at < now - DRAFT_LIFETIME))
+    return result.rowcount
 
 
 # ---------------------------------------------------------------- organisations

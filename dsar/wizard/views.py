@@ -20,9 +20,15 @@ STEPS = ("organisations", "request", "details", "identifiers", "more", "check")
 
 
 def _draft():
-    draft, token = wiz.load_draft(db(), session.get("draft"))
-    session["draft"] = token
-    return draft
+    return wiz.load_draft(db(), session.get("draft"), session.get("sid"))
+
+
+def _save(draft, **changes) -> None:
+    """Save the draft; its first save gives this session a new draft token and session id."""
+    keys = wiz.save_draft(db(), draft, **changes)
+    db().commit()
+    if keys is not None:
+        session["draft"], session["sid"] = keys.token, keys.sid
 
 
 def _next_step(data: dict, after: str) -> str:
@@ -54,15 +60,12 @@ def organisations():
     data = draft.data or {}
     selected = list(data.get("orgs", []))
     errors = {}
+    # A link from an organisation page ticks it (and may name the request that makes sense
+    # there); only the form's POST saves, so following a link changes nothing.
     preselect = request.args.get("org")
     if preselect and get_organisation(db(), preselect) and preselect not in selected:
         selected.append(preselect)
-        wiz.update_draft(draft, orgs=selected)
-        db().commit()
-    # Links from an organisation page may also name the request that makes sense there.
-    if request.method == "GET" and request.args.get("right") in RIGHT_KEYS:
-        wiz.update_draft(draft, right=request.args["right"])
-        db().commit()
+    preselected_right = request.args.get("right") if request.args.get("right") in RIGHT_KEYS else ""
     if request.method == "POST":
         shown = request.form.getlist("shown")
         ticked = set(request.form.getlist("orgs"))
@@ -72,8 +75,10 @@ def organisations():
         selected = [s for s in selected if get_organisation(db(), s)][: wiz.MAX_ORGS]
         removed = request.form.getlist("remove_custom")
         custom = [c for i, c in enumerate(data.get("custom_orgs", [])) if str(i) not in removed]
-        wiz.update_draft(draft, orgs=selected, custom_orgs=custom)
-        db().commit()
+        changes = {"orgs": selected, "custom_orgs": custom}
+        if request.form.get("right") in RIGHT_KEYS:
+            changes["right"] = request.form["right"]
+        _save(draft, **changes)
         if request.form.get("action") == "search":
             return redirect(url_for("wizard.organisations", q=request.form.get("q", "")))
         if selected or custom:
@@ -81,10 +86,10 @@ def organisations():
         errors["orgs"] = _l("Choose at least one organisation, or add one that is not listed")
     query = request.args.get("q", "").strip()[:200]
     results = search_organisations(db(), query, limit=25)
-    chosen = wiz.chosen_orgs(db(), draft.data or {})
+    chosen = wiz.chosen_orgs(db(), {**(draft.data or {}), "orgs": selected})
     return render_template(
         "wizard/organisations.html", results=results, query=query, selected=selected,
-        chosen=chosen, errors=errors,
+        chosen=chosen, errors=errors, preselected_right=preselected_right,
     ), (400 if errors else 200)
 
 
@@ -97,8 +102,7 @@ def other_organisation():
         if result.ok:
             custom = list((draft.data or {}).get("custom_orgs", []))[: wiz.MAX_ORGS - 1]
             custom.append(wiz.custom_org_value(result.values))
-            wiz.update_draft(draft, custom_orgs=custom)
-            db().commit()
+            _save(draft, custom_orgs=custom)
             return redirect(url_for("wizard.organisations"))
     return render_template("wizard/other_organisation.html", values=result.values,
                            errors=result.errors), (400 if result.errors else 200)
@@ -113,8 +117,7 @@ def request_kind():
         result = wiz.validate_right(request.form)
         values, errors = result.values, result.errors
         if result.ok:
-            wiz.update_draft(draft, right=result.values["right"])
-            db().commit()
+            _save(draft, right=result.values["right"])
             return _after_save(draft.data, "request")
     return render_template("wizard/request.html", rights=RIGHT_KEYS, values=values,
                            errors=errors), (400 if errors else 200)
@@ -128,8 +131,7 @@ def _simple_step(step: str, template: str, validate, **context):
         result = validate(request.form)
         values, errors = result.values, result.errors
         if result.ok:
-            wiz.update_draft(draft, **{step: result.values})
-            db().commit()
+            _save(draft, **{step: result.values})
             return _after_save(draft.data, step)
     return render_template(template, values=values, errors=errors, data=draft.data or {},
                            **context), (400 if errors else 200)
@@ -175,11 +177,11 @@ def check():
         if bad:
             errors = {f"lang-{key}": _l("Choose a letter language from the list") for key in bad}
         else:
-            wiz.update_draft(draft, languages=picked)
-            workspace, token, _requests = wiz.finish(db(), draft.data, today())
+            workspace, token, _requests = wiz.finish(db(), {**data, "languages": picked}, today())
             db().delete(draft)
             db().commit()
             session.pop("draft", None)
+            session.pop("sid", None)
             return redirect(url_for("requests.workspace", token=token, created=1))
     return render_template(
         "wizard/check.html", data=data, chosen=chosen, right=get_right(data["right"]),
@@ -192,9 +194,8 @@ def check():
 
 @bp.post("/write/start-again")
 def start_again():
-    token = session.pop("draft", None)
-    if token:
-        draft, _ = wiz.load_draft(db(), token)
+    draft = wiz.load_draft(db(), session.pop("draft", None), session.pop("sid", None))
+    if draft.id is not None:
         db().delete(draft)
         db().commit()
     return redirect(url_for("wizard.organisations"))

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 def test_welsh_interface_german_letter(page, live_server, tmp_path):
     page.goto(f"{live_server}/write/organisations?org=schufa-de")
-    page.locator(".lang-switch").get_by_role("link", name="Cymraeg").click()
+    page.locator(".lang-switch").get_by_role("button", name="Cymraeg").click()
     assert page.locator("html").get_attribute("lang") == "cy"
     assert page.locator("h1").inner_text() == "At ba sefydliadau rydych chi am ysgrifennu?"
     assert page.locator("#org-schufa-de").is_checked()
@@ -23,10 +23,10 @@ def test_welsh_interface_german_letter(page, live_server, tmp_path):
     page.locator("main form button[type=submit]").click()
     page.locator("#name").fill("Siân Llŵyd")
     # Switching language keeps what was typed but not yet sent.
-    page.locator(".lang-switch").get_by_role("link", name="English").click()
+    page.locator(".lang-switch").get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("#name").input_value() == "Siân Llŵyd"
-    page.locator(".lang-switch").get_by_role("link", name="Cymraeg").click()
+    page.locator(".lang-switch").get_by_role("button", name="Cymraeg").click()
     assert page.locator("#name").input_value() == "Siân Llŵyd"
     page.locator("#address").fill("12 Heol y Frenhines\nCaerdydd\nCF10 1AA")
     page.locator("main form button[type=submit]").click()

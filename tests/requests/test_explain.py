@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from dsar import deadlines
 from dsar.deadlines import Pause, Step, compute_deadline
 from dsar.requests.explain import _SENTENCES, explain_step, explain_steps
+from tests.conftest import csrf_token
 from tests.requests.conftest import record
 
 D = date
@@ -230,14 +231,15 @@ def test_request_page_shows_the_explanation_in_the_ui_language(client, clock, ma
     tracked = make_tracked()
     record(client, tracked, "sent", "2026-09-01", channel="letter")
     # Posted Tue 1 Sep 2026: deemed received Thu 3 Sep; 3 Oct is a Saturday, due Mon 5 Oct.
-    assert _steps_on(client.get(tracked.url).get_data(as_text=True)) == [
+    html = client.get(tracked.url).get_data(as_text=True)
+    assert _steps_on(html) == [
         "received 3 Sept 2026",
         "corresponding date 3 Oct 2026",
         "3 Oct 2026 is a Saturday",
         "4 Oct 2026 is a Sunday",
         "due 5 Oct 2026",
     ]
-    client.get("/language/de?next=/")
+    client.post("/language", data={"lang": "de", "next": "/", "csrf_token": csrf_token(html)})
     assert _steps_on(client.get(tracked.url).get_data(as_text=True)) == [
         "Eingegangen am 03.09.2026",
         "Entsprechender Kalendertag: 03.10.2026",

@@ -181,9 +181,12 @@ def test_very_long_name_is_refused_clearly(client):
 
 
 def test_language_switch_keeps_place(client):
-    response = client.get("/language/cy?next=/write/request")
+    token = csrf_token(client.get("/write/request").get_data(as_text=True))
+    response = client.post("/language", data={"lang": "cy", "next": "/write/request",
+                                               "csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"].endswith("/write/request")
-    assert client.get("/language/de?next=//evil.example").headers["Location"] == "/"
+    evil = client.post("/language", data={"lang": "de", "next": "//evil.example", "csrf_token": token})
+    assert evil.headers["Location"] == "/"
 
 
 def test_unknown_pages_are_404_not_500(client):
@@ -209,19 +212,22 @@ def test_dates_on_pages_are_british_english(client):
 def test_access_log_redacts_secret_links():
     import logging
 
-    from dsar.web.setup import RedactSecretLinks
+    from dsar.web.logs import RedactSecrets
 
     record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"%s" %s %s',
                                ("GET /w/SeCrEt-token_123/r/x/letter.pdf HTTP/1.1", "200", "-"), None)
-    RedactSecretLinks().filter(record)
+    RedactSecrets().filter(record)
     message = record.getMessage()
     assert "SeCrEt-token_123" not in message and "/w/[redacted]/r/x/letter.pdf" in message
 
 
 def test_link_from_organisation_page_preselects_the_request(client):
-    client.get("/write/organisations?org=experian-gb&right=score_pack")
+    # The link ticks the organisation and carries the request; continuing saves both.
+    post(client, "/write/organisations?org=experian-gb&right=score_pack", {
+        "orgs": ["experian-gb"], "shown": ["experian-gb"], "right": "score_pack"})
     html = client.get("/write/request").get_data(as_text=True)
     assert re.search(r'value="score_pack"[^>]*checked', html)
-    client.get("/write/organisations?org=equifax-gb&right=nonsense")
+    post(client, "/write/organisations?org=equifax-gb&right=nonsense", {
+        "orgs": ["equifax-gb"], "shown": ["equifax-gb"], "right": "nonsense"})
     html = client.get("/write/request").get_data(as_text=True)
     assert re.search(r'value="score_pack"[^>]*checked', html)

@@ -2,7 +2,7 @@
 case notes.
 
 Revision ID: 0010_teams_casework
-Revises: 0005_reminder_optin_drafts
+Revises: 0005_draft_session
 Create Date: 2026-11-30
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_teams_casework"
-down_revision = "0005_reminder_optin_drafts"
+down_revision = "0005_draft_session"
 branch_labels = None
 depends_on = None
 
