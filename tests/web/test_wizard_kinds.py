@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from dsar.rights import RIGHTS
+from tests.conftest import csrf_token
 from tests.web.test_wizard import post, walk
 
 
@@ -18,7 +19,8 @@ def test_request_page_lists_each_kind_with_its_label_and_hint(client):
 
 
 def test_request_page_labels_are_translated(client):
-    client.get("/language/de")
+    token = csrf_token(client.get("/write/request").get_data(as_text=True))
+    client.post("/language", data={"lang": "de", "next": "/write/request", "csrf_token": token})
     html = client.get("/write/request").get_data(as_text=True)
     assert "Sehen, welche Daten über mich gespeichert sind" in html
     assert RIGHTS["access"].label not in html
