@@ -39,6 +39,16 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     "db": ("dsar.commands.db", "db_group", "The database and the other start-up work."),
     "drafts": ("dsar.commands.drafts", "drafts_group", "Unfinished wizard drafts."),
     "teams": ("dsar.commands.teams", "teams_group", "Teams: advice charities and campaign groups."),
+    "retention": (
+        "dsar.commands.retention",
+        "retention_group",
+        "Delete closed cases once each team's retention period has passed.",
+    ),
+    "retention": (
+        "dsar.commands.retention",
+        "retention_group",
+        "Delete closed cases once each team's retention period has passed.",
+    ),
     "audit": ("dsar.commands.teams", "audit_group", "The teams' hash-chained audit trails."),
 }
 

@@ -3,10 +3,13 @@ Thin: parse the form, call a service, write the audit line, render."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from dsar.casework import caseload as caseload_service
-from dsar.casework import forms, services
+from dsar.casework import forms, retention, services
 from dsar.casework.models import Client
 from dsar.letters.compose import available_locales
 from dsar.teams.auth import require
@@ -144,3 +147,38 @@ def close_client(client_id: str):
         log("client_closed", "client", client.public_id)
     db().commit()
     return redirect(url_for("casework.client", team=g.team.slug, client_id=client.public_id))
+
+
+def uploads_dir():
+    return current_app.config["DSAR_SETTINGS"].instance_path / "uploads"
+
+
+@bp.get("/clients/<client_id>/export.zip")
+def export_client(client_id: str):
+    """The client's whole file (their own access request to the charity, or a move)."""
+    require("export")
+    client = load_client(client_id)
+    buffer = io.BytesIO()
+    retention.export_client(db(), client, uploads_dir(), buffer)
+    log("client_exported", "client", client.public_id)
+    db().commit()
+    return Response(buffer.getvalue(), mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="client-{client.public_id}.zip"'})
+
+
+@bp.route("/clients/<client_id>/delete", methods=["GET", "POST"])
+def delete_client(client_id: str):
+    """Delete on request: everything about the client goes; the audit keeps an id-only line."""
+    require("delete")
+    client = load_client(client_id)
+    errors = {}
+    if request.method == "POST":
+        if (request.form.get("confirm") or "").strip().casefold() != client.name.strip().casefold():
+            errors["confirm"] = _l("Type the client's full name exactly as shown to confirm")
+        else:
+            public_id = client.public_id
+            requests_deleted, files_deleted = retention.delete_client(db(), client, uploads_dir())
+            log("client_deleted", "client", public_id, requests=requests_deleted, files=files_deleted)
+            db().commit()
+            return redirect(url_for("casework.clients", team=g.team.slug, deleted=1))
+    return render_template("casework/delete.html", client=client, errors=errors), (400 if errors else 200)
