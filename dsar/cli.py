@@ -44,11 +44,6 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "retention_group",
         "Delete closed cases once each team's retention period has passed.",
     ),
-    "retention": (
-        "dsar.commands.retention",
-        "retention_group",
-        "Delete closed cases once each team's retention period has passed.",
-    ),
     "audit": ("dsar.commands.teams", "audit_group", "The teams' hash-chained audit trails."),
 }
 
