@@ -33,3 +33,17 @@ CLIENT_FORM = {
     "identifiers": "Customer number: 12345678\nexperian-gb / CreditExpert account number: CE-998877",
     "safe_contact": "yes",
 }
+
+
+def add_request(session, client, *, today, right="access"):
+    """A request to Experian in the client's workspace (as the letter service stores one)."""
+    from dsar.requests.models import Workspace
+    from dsar.requests.services import create_request
+    from tests.conftest import EXPERIAN
+
+    return create_request(
+        session, session.get(Workspace, client.workspace_id), right=right, jurisdiction="uk",
+        language="en", org_slug="experian-gb",
+        recipient={"name": EXPERIAN.name, "address": list(EXPERIAN.address), "email": "",
+                   "categories": ["credit_reference_agency"], "country": "gb", "holiday_region": "england"},
+        person={"name": client.name, "address": client.address}, details={"channel": "letter"}, today=today)

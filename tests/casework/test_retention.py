@@ -13,25 +13,18 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from dsar.casework.models import CaseNote, Client
-from dsar.requests.models import DataRequest, Event, Upload, Workspace
-from dsar.requests.services import create_request
+from dsar.requests.models import DataRequest, Event, Upload
 from dsar.teams import audit
 from dsar.teams.models import AuditEvent
-from tests.casework.conftest import CLIENT_FORM
+from tests.casework.conftest import CLIENT_FORM, add_request
 from tests.casework.test_clients import _add
-from tests.conftest import EXPERIAN, csrf_token
+from tests.conftest import csrf_token
 
 
 def _client_with_a_request(world, db_session, app, *, closed_on=None):
     _add(world)
     client = db_session.scalars(select(Client).order_by(Client.id.desc())).first()
-    workspace = db_session.get(Workspace, client.workspace_id)
-    request = create_request(
-        db_session, workspace, right="access", jurisdiction="uk", language="en", org_slug="experian-gb",
-        recipient={"name": EXPERIAN.name, "address": list(EXPERIAN.address), "email": "",
-                   "categories": ["credit_reference_agency"], "country": "gb", "holiday_region": "england"},
-        person={"name": client.name, "address": client.address}, details={"channel": "letter"},
-        today=date(2026, 1, 5))
+    request = add_request(db_session, client, today=date(2026, 1, 5))
     uploads = app.config["DSAR_SETTINGS"].instance_path / "uploads"
     uploads.mkdir(exist_ok=True)
     stored = "ab" * 16
