@@ -203,13 +203,16 @@ def test_no_mail_server_is_a_clear_message_not_a_500(client, make_tracked, app):
         session.close()
 
 
-@pytest.mark.parametrize("lang", ["cy", "de"])
+@pytest.mark.parametrize(("lang", "subject"), [
+    ("cy", "Cadarnhewch eich cyfeiriad e-bost ar gyfer nodiadau atgoffa"),
+    ("de", "Bestätigen Sie Ihre E-Mail-Adresse für Erinnerungen"),
+])
 def test_confirmation_email_and_reminders_in_the_persons_language(client, cli, mail, hostile_request,
-                                                                   lang):
-    client.get(f"/language/{lang}")
+                                                                   lang, subject):
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    client.post("/language", data={"lang": lang, "next": "/", "csrf_token": token})
     ask_for_reminders(client, hostile_request, "sian@example.org")
-    english = "Confirm your email address for reminders"
-    assert parsed(mail.messages[0])["Subject"] != english
+    assert parsed(mail.messages[0])["Subject"] == subject
     link = confirmation_link(mail.messages[0])
     page = client.get(link)
     client.post(link, data={"csrf_token": csrf_token(page.get_data(as_text=True))})

@@ -13,7 +13,7 @@ from tests.web.test_wizard import walk
 
 
 def test_every_page_but_static_files_is_no_store(client):
-    workspace = walk(client, orgs=("acxiom-gb",), right="access")
+    workspace = walk(client, orgs=("acxiom-gb",), right="access", steps=())
     token = csrf_token(client.get("/").get_data(as_text=True))
     for response in (
         client.get("/"), client.get("/write/organisations"), client.get("/write/details"),
