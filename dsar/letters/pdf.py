@@ -54,6 +54,11 @@ class RefusedURL(ValueError):
     """AssetFetcher refuses this URL."""
 
 
+def _refused(exc: BaseException) -> RenderError:
+    """FatalURLFetchingError is a BaseException: callers get a normal error instead."""
+    return RenderError(f"PDF rendering refused a resource: {exc}")
+
+
 def _asset_path(url: str) -> Path:
     """Map ``dsar-asset:fonts/x.ttf`` to a file inside ASSETS_DIR, or raise RefusedURL."""
     scheme, sep, rest = url.partition(":")
@@ -128,11 +133,15 @@ def _toolkit() -> _Toolkit:
     if _toolkit_cache is None:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import FatalURLFetchingError
 
         fetcher = asset_fetcher()
         font_config = FontConfiguration()
-        css = CSS(string=(ASSETS_DIR / "letter.css").read_text("utf-8"),
-                  base_url=None, url_fetcher=fetcher, font_config=font_config)
+        try:  # @font-face and @import URLs are fetched here, while the CSS is parsed
+            css = CSS(string=(ASSETS_DIR / "letter.css").read_text("utf-8"),
+                      base_url=None, url_fetcher=fetcher, font_config=font_config)
+        except FatalURLFetchingError as exc:
+            raise _refused(exc) from exc
         _toolkit_cache = _Toolkit(font_config, css, fetcher)
         atexit.register(_drop_toolkit)
     return _toolkit_cache
@@ -140,7 +149,8 @@ def _toolkit() -> _Toolkit:
 
 def warm_up() -> None:
     """Build the toolkit and the template now (bulk.py does this before forking workers,
-    so that every worker inherits them instead of loading the fonts again)."""
+    so that every worker inherits them instead of loading the fonts again). Raises
+    RenderError if the stylesheet asks for a refused URL."""
     with _lock:
         _toolkit()
     _template()
@@ -257,10 +267,6 @@ def build_html(letters: Sequence[Letter], start: int = 0) -> str:
                               author=author)
 
 
-def _refused(exc: BaseException) -> RenderError:
-    return RenderError(f"PDF rendering refused a resource: {exc}")
-
-
 def layout(letters: Sequence[Letter], start: int = 0):
     """Lay ``letters`` out as one WeasyPrint Document, each letter from a new page.
 
@@ -276,7 +282,7 @@ def layout(letters: Sequence[Letter], start: int = 0):
         try:
             return document.render(stylesheets=[kit.stylesheet], font_config=kit.font_config,
                                    optimize_images=False)
-        except FatalURLFetchingError as exc:  # a BaseException: turn it into a normal error
+        except FatalURLFetchingError as exc:
             raise _refused(exc) from exc
 
 
