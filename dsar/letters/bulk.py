@@ -7,7 +7,7 @@ from the main thread; called from any other thread, on a platform without fork, 
 the fork is refused (a process limit, no memory) it renders in this process instead, with
 the same output. A web view renders its one letter with ``pdf.render_pdf``.
 
-Streaming, so memory stays flat however many letters (PERF.md):
+Streaming, so memory stays flat however many letters:
 - the input is read one chunk at a time and never materialised; at most two chunks per
   worker are in flight;
 - each chunk (CHUNK_SIZE letters) is laid out as ONE WeasyPrint document, which shares
