@@ -23,6 +23,7 @@ collection after it frees the chunk's layout (~17 ms a letter were collection pa
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import logging
@@ -53,13 +54,15 @@ class RenderedLetter:
     """One letter's PDF, written: its position in the input, its file, pages and bytes."""
 
     index: int
-    path: Path
+    path: str
     pages: int
     size: int
 
 
 # (index in the input, letter, file to write): one letter's work, as sent to a worker.
-_Job = tuple[int, Letter, Path]
+# Paths are plain strings: pathlib interns every file name it parses, and a run of
+# thousands of unique names made the interned-string table (and the RSS) grow with it.
+_Job = tuple[int, Letter, str]
 
 
 def default_name(index: int, letter: Letter) -> str:
@@ -84,21 +87,21 @@ def render_many(letters: Iterable[Letter], out_dir: str | Path, *,
         raise ValueError("workers must be at least 1")
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
-    out_dir = Path(out_dir)
-    if not out_dir.is_dir():
+    out_dir = os.fspath(out_dir)
+    if not os.path.isdir(out_dir):
         raise ValueError(f"not a directory: {out_dir}")
     chunks = _chunks(letters, out_dir, name, chunk_size)
     return _stream(chunks, workers or os.cpu_count() or 1)
 
 
-def _target(out_dir: Path, file_name: str) -> Path:
+def _target(out_dir: str, file_name: str) -> str:
     if (not file_name or file_name.startswith(".") or "/" in file_name
             or "\\" in file_name or "\x00" in file_name):
         raise ValueError(f"not a plain file name: {file_name!r}")
-    return out_dir / file_name
+    return os.path.join(out_dir, file_name)
 
 
-def _chunks(letters: Iterable[Letter], out_dir: Path, name: Callable[[int, Letter], str],
+def _chunks(letters: Iterable[Letter], out_dir: str, name: Callable[[int, Letter], str],
             size: int) -> Iterator[list[_Job]]:
     """The input in chunks of ``size`` jobs, read lazily."""
     jobs = ((i, letter, _target(out_dir, name(i, letter))) for i, letter in enumerate(letters))
@@ -241,16 +244,17 @@ def _page_ranges(document, count: int, start: int) -> list[range]:
     return [range(bounds[i], bounds[i + 1]) for i in range(count)]
 
 
-def _write_file(document, path: Path) -> int:
+def _write_file(document, path: str) -> int:
     """Write to ``path.part``, then rename into place; the file's size in bytes."""
-    part = path.with_name(path.name + ".part")
+    part = path + ".part"
     try:
-        with part.open("wb") as out:
+        with open(part, "wb") as out:
             pdf.write(document, out)
             size = out.tell()
-        part.replace(path)
+        os.replace(part, path)
     except BaseException:
-        part.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(part)
         raise
     return size
 
