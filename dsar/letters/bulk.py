@@ -30,10 +30,10 @@ import logging
 import os
 import re
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import pdf
 from .model import Letter
@@ -43,7 +43,8 @@ from .model import Letter
 # worker holds one chunk, so 25 keeps two workers well under 400 MB; the cost is one
 # more font subset per 25 letters.
 CHUNK_SIZE = 25
-# Chunks in flight per worker: one being laid out, one queued so the worker never waits.
+# How far ahead of the chunk the caller waits for the workers may run, in chunks per
+# worker: a slow chunk does not stall the others, and the results held back stay few.
 IN_FLIGHT_PER_WORKER = 2
 
 log = logging.getLogger(__name__)
@@ -127,78 +128,179 @@ def _in_this_process(chunks: Iterable[list[_Job]]) -> Iterator[RenderedLetter]:
 
 
 def _with_workers(chunks: Iterator[list[_Job]], workers: int) -> Iterator[RenderedLetter]:
-    """Chunks rendered by a pool, results in input order; if the pool cannot be started,
-    or breaks (a worker killed), the chunks not yet received are rendered here."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    pool = _start_pool(workers)
+    """Chunks rendered by worker processes, results in input order; if the workers cannot
+    be started, or one dies (killed), the chunks not yet received are rendered here."""
+    pool = _Workers.start(workers)
     if pool is None:
         yield from _in_this_process(chunks)
         return
-    in_flight: deque = deque()
+    numbered = enumerate(chunks)
+    sent: dict[int, list[_Job]] = {}  # chunk number -> chunk, until its results are back
+    done: dict[int, list[RenderedLetter]] = {}  # results that came back ahead of their turn
+    turn = 0  # the chunk whose results are yielded next
     try:
         while True:
-            while len(in_flight) < workers * IN_FLIGHT_PER_WORKER:
-                chunk = next(chunks, None)
-                if chunk is None:
+            # Hand out chunks, but never run more than IN_FLIGHT_PER_WORKER x workers
+            # chunks ahead of the one the caller is waiting for.
+            while pool.idle and len(sent) + len(done) < workers * IN_FLIGHT_PER_WORKER:
+                item = next(numbered, None)
+                if item is None:
                     break
-                in_flight.append((chunk, pool.submit(render_chunk, chunk)))
-            if not in_flight:
+                number, chunk = item
+                pool.send(number, chunk)
+                sent[number] = chunk
+            while turn in done:
+                yield from done.pop(turn)
+                turn += 1
+            if not sent:
                 break
-            results = in_flight[0][1].result()
-            in_flight.popleft()
-            yield from results
-    except BrokenProcessPool as exc:
+            for number, results in pool.receive():
+                done[number] = results
+                del sent[number]
+    except _WorkerDied as exc:
         log.warning("PDF rendering continues in one process: %s", exc)
-        _stop_pool(pool)
-        yield from _in_this_process(itertools.chain((c for c, _f in in_flight), chunks))
+        pool.stop()
+        for number in sorted(sent.keys() | done.keys()):
+            if number in done:
+                yield from done[number]
+            else:
+                yield from render_chunk(sent[number])
+        yield from _in_this_process(chunk for _number, chunk in numbered)
         return
     except BaseException:
-        _stop_pool(pool)  # RenderError, or the caller stopped early: no orphan workers
+        pool.stop()  # RenderError, or the caller stopped early: no orphan workers
         raise
-    pool.shutdown(wait=True)
+    pool.close()
 
 
-def _worker_init() -> None:
-    """Runs first in each forked worker: what it inherited is never collected again."""
-    gc.freeze()
+class _WorkerDied(RuntimeError):
+    pass
 
 
-def _start_pool(workers: int):
-    """A pool of ``workers`` processes forked now (warm), or None where there can be none."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+class _Workers:
+    """Forked worker processes, each fed one chunk at a time through its own pipe.
 
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork here (Windows): workers would start cold; not worth it
-        return None
-    pdf.warm_up()  # built before the fork, so that every worker inherits it
-    try:
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
-    except (OSError, NotImplementedError) as exc:  # no semaphores on this platform
-        log.warning("PDF rendering in one process: no process pool (%s)", exc)
-        return None
-    try:
-        # With fork, the first task forks every worker: a refused fork shows up here
-        # rather than in the middle of the run.
-        pool.submit(int).result()
-    except (OSError, BrokenProcessPool) as exc:
-        log.warning("PDF rendering in one process: no worker processes (%s)", exc)
-        _stop_pool(pool)
-        return None
-    return pool
+    No thread in this process: sending and receiving happen in the caller's thread (a
+    process pool's feeder and manager threads each grew their own malloc arena, and this
+    process's RSS with the number of letters). A worker is replaced by a fresh fork after
+    RECYCLE_AFTER chunks, so that whatever its heap keeps from one layout to the next
+    (fragments, caches) cannot grow with the run.
+    """
 
+    RECYCLE_AFTER = 4
 
-def _stop_pool(pool) -> None:
-    """Shut a pool down after a failure, ending any worker that did start."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
+    def __init__(self, context) -> None:
+        self._context = context
+        self._conns: dict[Any, Any] = {}  # connection -> its process
+        self._chunks_done: dict[Any, int] = {}  # connection -> chunks it rendered
+        self._busy: dict[Any, int] = {}  # connection -> chunk number it is rendering
+        self.idle: list[Any] = []
+
+    @classmethod
+    def start(cls, count: int) -> _Workers | None:
+        """``count`` workers forked now, warm; None where there can be none."""
+        import multiprocessing
+
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # no fork here (Windows): workers would start cold
+            return None
+        pdf.warm_up()  # built before the fork, so that every worker inherits it
+        workers = cls(context)
+        try:
+            for _ in range(count):
+                workers._fork()
+        except OSError as exc:  # fork refused: a process limit, no memory
+            log.warning("PDF rendering in one process: no worker processes (%s)", exc)
+            workers.stop()
+            return None
+        return workers
+
+    def _fork(self) -> None:
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(theirs,), daemon=True)
+        try:
+            process.start()
+        finally:
+            theirs.close()
+        self._conns[ours] = process
+        self._chunks_done[ours] = 0
+        self.idle.append(ours)
+
+    def send(self, number: int, chunk: list[_Job]) -> None:
+        conn = self.idle.pop()
+        try:
+            conn.send(chunk)
+        except OSError as exc:  # the worker is gone
+            raise _WorkerDied(str(exc)) from exc
+        self._busy[conn] = number
+
+    def receive(self) -> Iterator[tuple[int, list[RenderedLetter]]]:
+        """Wait for at least one busy worker; the (chunk number, results) that are back."""
+        from multiprocessing.connection import wait
+
+        for conn in wait(list(self._busy)):
+            try:
+                ok, payload = conn.recv()
+            except (EOFError, OSError) as exc:
+                raise _WorkerDied(f"a worker process ended ({exc or 'no reply'})") from exc
+            if not ok:
+                raise payload  # RenderError (or a write error) from the worker
+            number = self._busy.pop(conn)
+            self._chunks_done[conn] += 1
+            if not (self._chunks_done[conn] >= self.RECYCLE_AFTER and self._replace(conn)):
+                self.idle.append(conn)
+            yield number, payload
+
+    def _replace(self, conn) -> bool:
+        """Fork a fresh worker and retire ``conn``'s; keep the old one if fork fails."""
+        try:
+            self._fork()
+        except OSError as exc:
+            log.warning("PDF worker process not replaced: %s", exc)
+            return False
+        self._retire(conn)
+        return True
+
+    def _retire(self, conn) -> None:
+        process = self._conns.pop(conn)
+        del self._chunks_done[conn]
+        with contextlib.suppress(OSError):
+            conn.send(None)  # "no more work": the worker returns and exits
+        conn.close()
+        process.join(5)
         if process.is_alive():
             process.terminate()
-        process.join(5)
+            process.join()
+
+    def close(self) -> None:
+        """All work done: let every worker finish and exit."""
+        for conn in list(self._conns):
+            self._retire(conn)
+        self.idle.clear()
+
+    def stop(self) -> None:
+        """After a failure or an early stop: end every worker now."""
+        for conn, process in self._conns.items():
+            if process.is_alive():
+                process.terminate()
+            process.join()
+            conn.close()
+        self._conns.clear()
+        self._busy.clear()
+        self.idle.clear()
+
+
+def _serve(conn) -> None:
+    """A worker's life: render the chunks it is sent until told to stop (None)."""
+    gc.freeze()  # what it inherited is never walked by a collection again
+    with contextlib.suppress(EOFError):  # EOF: the parent has gone
+        while (chunk := conn.recv()) is not None:
+            try:
+                reply = (True, render_chunk(chunk))
+            except Exception as exc:  # every failure goes back to the parent
+                reply = (False, exc)
+            conn.send(reply)
 
 
 def render_chunk(jobs: Sequence[_Job]) -> list[RenderedLetter]:
