@@ -8,13 +8,16 @@ the fork is refused (a process limit, no memory) it renders in this process inst
 the same output. A web view renders its one letter with ``pdf.render_pdf``.
 
 Streaming, so memory stays flat however many letters:
-- the input is read one chunk at a time and never materialised; at most two chunks per
-  worker are in flight;
+- the input is read one chunk at a time and never materialised; each worker renders
+  one chunk at a time, and they never run more than two chunks each ahead of the one
+  the caller is waiting for;
 - each chunk (CHUNK_SIZE letters) is laid out as ONE WeasyPrint document, which shares
   fonts and styles between its letters; the worker then writes each letter's pages to its
   own file and hands back only a small RenderedLetter (index, path, pages, size), never
   PDF bytes;
-- results come back in input order, each chunk's as soon as it is done.
+- results come back in input order, each chunk's as soon as it is done;
+- this process runs no extra thread, and each worker is replaced by a fresh fork after a
+  few chunks (see _Workers).
 
 Garbage collection: each worker freezes what it inherited (``gc.freeze``), so collections
 never walk the parent's objects; within a chunk cyclic collection is off and one
