@@ -1,14 +1,18 @@
-"""Bulk PDF rendering vs the naive way, in the same run.
+"""Bulk PDF rendering vs the naive way, in the same run, and the bulk path's peak memory.
 
-    python bench/render.py [--n 500]
+    python bench/render.py --n 200
+    python bench/render.py --n 2000      # peak RSS must be no higher than at --n 200
 
 Naive: for each letter a fresh FontConfiguration, a fresh CSS parse (which loads the
 fonts again), a fresh HTML document and its own write_pdf — what a simple per-request
-loop does. Bulk: ``render_pdf(letters, combined=True)``, which shares the parsed CSS,
-fonts and fetcher and lays many letters out as one document.
+loop does. Bulk: ``bulk.render_many``, which shares the parsed CSS, fonts and fetcher,
+lays chunks of letters out as one document and has its workers write one file per
+letter into a temporary folder; the letters come from a generator, as from a database
+cursor, so nothing holds all of them.
 
 Bulk uses worker processes by default (``--workers``; 1 = all in this process); the
-naive loop always runs in this one process.
+naive loop always runs in this one process, on at most 200 letters unless ``--naive-n``
+says otherwise (its rate per letter does not depend on the count).
 
 Prints letters/second for each, the ratio by wall time and by CPU time (the bulk's CPU
 includes its workers'), and memory; the last line is
@@ -28,16 +32,17 @@ children, with the sum of their RSS beside it.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import resource
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from dsar.letters import bulk  # noqa: E402
 from dsar.letters import pdf as pdf_mod  # noqa: E402
 from dsar.letters.sample import sample_letter  # noqa: E402
 
@@ -117,38 +122,38 @@ def naive_render(letter) -> bytes:
                           optimize_images=False)
 
 
-def count_pages(pdf: bytes) -> int:
-    try:
-        from pypdf import PdfReader
-    except ImportError:  # pypdf is a test extra; the count is informative only
-        return -1
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+def letters(n: int):
+    """``n`` sample letters, made one at a time; every third has two pages, like a real
+    mix of short and long letters."""
+    return (sample_letter(i, pages=2 if i % 3 == 2 else 1) for i in range(n))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=500, help="number of letters")
     parser.add_argument("--naive-n", type=int, default=None,
-                        help="letters for the naive loop (default: same as --n)")
+                        help="letters for the naive loop (default: --n, at most 200)")
     parser.add_argument("--workers", type=int, default=None,
-                        help="bulk worker processes (default: render_pdf's choice; 1 = none)")
+                        help="bulk worker processes (default: one per core; 1 = none)")
     args = parser.parse_args(argv)
-    # Every third letter has two pages, like a real mix of short and long letters.
-    letters = [sample_letter(i, pages=2 if i % 3 == 2 else 1) for i in range(args.n)]
-    naive_letters = letters[: args.naive_n or args.n]
+    if args.n < 1:
+        parser.error("--n must be at least 1")
+    naive_n = args.naive_n or min(args.n, 200)
+    workers = args.workers or os.cpu_count() or 1
 
     pdf_mod.render_pdf(sample_letter(0))  # warm-up: import WeasyPrint, build the toolkit
 
-    chunk, workers = pdf_mod.render_plan(len(letters), workers=args.workers)
     start, cpu = time.perf_counter(), cpu_seconds()
-    with TreeMemory() as tree:
-        combined = pdf_mod.render_pdf(letters, combined=True, workers=args.workers)
+    pages = size = 0
+    with TreeMemory() as tree, tempfile.TemporaryDirectory(prefix="dsar-bench-") as out:
+        for rendered in bulk.render_many(letters(args.n), out, workers=args.workers):
+            pages, size = pages + rendered.pages, size + rendered.size
     bulk_s, bulk_cpu = time.perf_counter() - start, cpu_seconds() - cpu
-    bulk_rate = len(letters) / bulk_s
-    print(f"bulk:  {len(letters)} letters, {count_pages(combined)} pages, "
-          f"{len(combined) / 1e6:.2f} MB in {bulk_s:.2f} s = {bulk_rate:.1f} letters/s "
-          f"({workers} worker process{'es' if workers > 1 else ''}, chunks of {chunk}; "
-          f"CPU {1000 * bulk_cpu / len(letters):.0f} ms/letter incl. workers)")
+    bulk_rate = args.n / bulk_s
+    print(f"bulk:  {args.n} letters, {pages} pages, {size / 1e6:.2f} MB in {bulk_s:.2f} s "
+          f"= {bulk_rate:.1f} letters/s ({workers} worker process{'es' if workers > 1 else ''}"
+          f", chunks of {bulk.CHUNK_SIZE}; CPU {1000 * bulk_cpu / args.n:.0f} ms/letter "
+          f"incl. workers)")
     # The peaks so far are the bulk's (with the warm-up): the naive loop comes after.
     self_mb, child_mb = peak_rss_mb(), peak_rss_mb(resource.RUSAGE_CHILDREN)
     # RUSAGE_CHILDREN: the workers, and any helper an import ran (ctypes' find_library).
@@ -158,18 +163,18 @@ def main(argv: list[str] | None = None) -> int:
 
     start, cpu = time.perf_counter(), time.process_time()
     naive_bytes = 0
-    for letter in naive_letters:
+    for letter in letters(naive_n):
         naive_bytes += len(naive_render(letter))
     naive_s, naive_cpu = time.perf_counter() - start, time.process_time() - cpu
-    naive_rate = len(naive_letters) / naive_s
-    print(f"naive: {len(naive_letters)} letters, {naive_bytes / 1e6:.2f} MB in "
+    naive_rate = naive_n / naive_s
+    print(f"naive: {naive_n} letters, {naive_bytes / 1e6:.2f} MB in "
           f"{naive_s:.2f} s = {naive_rate:.1f} letters/s "
-          f"(CPU {1000 * naive_cpu / len(naive_letters):.0f} ms/letter)")
+          f"(CPU {1000 * naive_cpu / naive_n:.0f} ms/letter)")
 
     speedup = bulk_rate / naive_rate
     # CPU time is steadier than wall time on a shared machine; print both ratios. The
     # CPU ratio is work saved; the wall ratio adds what the workers run side by side.
-    cpu_ratio = (naive_cpu / len(naive_letters)) / (bulk_cpu / len(letters))
+    cpu_ratio = (naive_cpu / naive_n) / (bulk_cpu / args.n)
     print(f"bulk is {speedup:.1f}x the naive rate (wall), {cpu_ratio:.1f}x by CPU time "
           f"(cpu_ratio={cpu_ratio:.2f}, workers={workers})")
     bound = (f"; with all {workers} workers at their peak at once <= "

@@ -1,4 +1,4 @@
-"""Letter → print-ready A4 PDF with WeasyPrint.
+"""One Letter → print-ready A4 PDF with WeasyPrint.
 
 Safety (DESIGN.md, "PDF safety"): HTML comes from one template with autoescape on, fed
 only cleaned plain strings; WeasyPrint gets ``AssetFetcher``, which serves files from
@@ -6,42 +6,37 @@ only cleaned plain strings; WeasyPrint gets ``AssetFetcher``, which serves files
 base URL, so nothing relative can resolve to the filesystem.
 
 Speed: the stylesheet, its fonts (a FontConfiguration), the fetcher and the template are
-built once per process and shared. Many letters are laid out as ONE HTML document (one
-``<section>`` and one CSS page group per letter, up to CHUNK_SIZE letters per document),
-so fonts are loaded and subset once per chunk rather than once per letter.
+built once per process and shared by every letter rendered in it.
 
 Per-letter "Page X of Y" in a single layout pass, pure CSS (letter.css, letter.html): each
 letter is a page group whose first page resets the page counter; Y is the page number of
 an element at the end of the letter (``target-counter``), carried to the footer by
 ``string-set``; and a one-page letter shows no page number because its end element sets
 the first-page label back to "". Named strings are resolved after pagination, so unlike
-running elements (which WeasyPrint lays out twice) they add no second layout pass.
+running elements (which WeasyPrint lays out twice) they add no second layout pass. The
+same HTML holds several letters: ``dsar.letters.bulk`` lays a chunk of letters out as one
+document with ``build_html``/``layout`` and writes each letter's pages as its own file.
 
-Processes: layout (~100 ms of CPU per letter) cannot be shared between letters, so a bulk
-run of several chunks spreads its chunks over a process pool (``workers``; by default one
-process per core). Workers are forked after the toolkit is built, so they inherit it warm
-instead of loading the fonts again; each renders whole chunks and sends back bytes, and the
-parent joins them in letter order while later chunks are still being laid out. Where
-processes cannot be created (no fork, no semaphores, a process limit) the same chunks are
-rendered in this process instead.
+Threads: WeasyPrint does not promise that a FontConfiguration can be used by two threads
+at once, so each layout and each write holds ``_lock`` — for one document, never for a
+whole bulk run. Rendering is CPU-bound under the GIL anyway, so this costs nothing real.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
+import copy
 import functools
 import gc
 import io
-import logging
 import mimetypes
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote
 
 from .model import Block, Letter, Party
@@ -49,17 +44,6 @@ from .text import clean_text, list_markers, one_line
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 ASSET_SCHEME = "dsar-asset"
-# Letters per WeasyPrint document in the bulk path. Every laid-out page stays in memory
-# until its document is written (500 letters in one document peak at ~740 MB; 50 at
-# ~135 MB) and per-document costs are small, so chunks bound memory at little cost.
-CHUNK_SIZE = 50
-# The largest chunk a pool worker lays out. Every worker holds one chunk's pages at a
-# time on top of what it inherited from the parent, so with two workers 25 letters each
-# keep the whole run well under 400 MB, and twice as many chunks balance the workers'
-# load better; the cost is one more font subset and one more join per 25 letters.
-POOL_CHUNK_SIZE = 25
-
-log = logging.getLogger(__name__)
 
 
 class RenderError(RuntimeError):
@@ -68,6 +52,11 @@ class RenderError(RuntimeError):
 
 class RefusedURL(ValueError):
     """AssetFetcher refuses this URL."""
+
+
+def _refused(exc: BaseException) -> RenderError:
+    """FatalURLFetchingError is a BaseException: callers get a normal error instead."""
+    return RenderError(f"PDF rendering refused a resource: {exc}")
 
 
 def _asset_path(url: str) -> Path:
@@ -128,10 +117,9 @@ class _Toolkit:
     fetcher: Any
 
 
-# One lock for building the shared objects and for rendering with them: WeasyPrint does
-# not promise that a FontConfiguration can be used by two threads at once, and rendering
-# is CPU-bound under the GIL anyway, so serialising costs nothing real.
-_lock = threading.RLock()
+# Held while the shared toolkit is built and while a document is laid out or written
+# with it (see "Threads" above).
+_lock = threading.Lock()
 _toolkit_cache: _Toolkit | None = None
 
 
@@ -139,21 +127,33 @@ def _toolkit() -> _Toolkit:
     """The shared FontConfiguration + parsed CSS + fetcher, built once per process.
 
     The CSS must be parsed with the FontConfiguration it will render with: @font-face
-    rules load the fonts into it while the stylesheet is parsed.
+    rules load the fonts into it while the stylesheet is parsed. Callers hold ``_lock``.
     """
     global _toolkit_cache
-    with _lock:
-        if _toolkit_cache is None:
-            from weasyprint import CSS
-            from weasyprint.text.fonts import FontConfiguration
+    if _toolkit_cache is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import FatalURLFetchingError
 
-            fetcher = asset_fetcher()
-            font_config = FontConfiguration()
+        fetcher = asset_fetcher()
+        font_config = FontConfiguration()
+        try:  # @font-face and @import URLs are fetched here, while the CSS is parsed
             css = CSS(string=(ASSETS_DIR / "letter.css").read_text("utf-8"),
                       base_url=None, url_fetcher=fetcher, font_config=font_config)
-            _toolkit_cache = _Toolkit(font_config, css, fetcher)
-            atexit.register(_drop_toolkit)
-        return _toolkit_cache
+        except FatalURLFetchingError as exc:
+            raise _refused(exc) from exc
+        _toolkit_cache = _Toolkit(font_config, css, fetcher)
+        atexit.register(_drop_toolkit)
+    return _toolkit_cache
+
+
+def warm_up() -> None:
+    """Build the toolkit and the template now (bulk.py does this before forking workers,
+    so that every worker inherits them instead of loading the fonts again). Raises
+    RenderError if the stylesheet asks for a refused URL."""
+    with _lock:
+        _toolkit()
+    _template()
 
 
 def _drop_toolkit() -> None:
@@ -166,6 +166,19 @@ def _drop_toolkit() -> None:
     with _lock:
         _toolkit_cache = None
     gc.collect()
+
+
+def _after_fork_in_child() -> None:
+    """A forked child gets a fresh lock (another thread of the parent may have held this
+    one at the fork) and keeps the warm toolkit, whose font folder it must never delete:
+    the folder is the parent's."""
+    global _lock
+    _lock = threading.Lock()
+    if _toolkit_cache is not None:
+        _toolkit_cache.font_config._folder = None
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @functools.cache
@@ -254,245 +267,51 @@ def build_html(letters: Sequence[Letter], start: int = 0) -> str:
                               author=author)
 
 
-def _render_document(letters: Sequence[Letter], start: int = 0):
-    """Lay out ``letters`` as one WeasyPrint Document (caller holds ``_lock``)."""
+def layout(letters: Sequence[Letter], start: int = 0):
+    """Lay ``letters`` out as one WeasyPrint Document, each letter from a new page.
+
+    Raises RenderError if a resource was refused.
+    """
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    kit = _toolkit()
-    html = HTML(string=build_html(letters, start), base_url=None, url_fetcher=kit.fetcher)
-    try:
-        return html.render(stylesheets=[kit.stylesheet], font_config=kit.font_config,
-                           optimize_images=False)
-    except FatalURLFetchingError as exc:  # a BaseException: turn it into a normal error
-        raise RenderError(f"PDF rendering refused a resource: {exc}") from exc
+    html = build_html(letters, start)
+    with _lock:
+        kit = _toolkit()
+        document = HTML(string=html, base_url=None, url_fetcher=kit.fetcher)
+        try:
+            return document.render(stylesheets=[kit.stylesheet], font_config=kit.font_config,
+                                   optimize_images=False)
+        except FatalURLFetchingError as exc:
+            raise _refused(exc) from exc
 
 
-def letter_page_ranges(document, count: int, start: int = 0) -> list[range]:
-    """Which pages of ``document`` belong to each of its ``count`` letters.
-
-    Each letter's section id (``letter-<n>``) is an anchor on its first page.
-    """
-    firsts = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            if anchor.startswith("letter-"):
-                firsts.setdefault(int(anchor[7:]) - start, index)
-    bounds = [firsts[i] for i in range(count)] + [len(document.pages)]
-    return [range(bounds[i], bounds[i + 1]) for i in range(count)]
-
-
-def _write(document) -> bytes:
+def write(document, target: BinaryIO) -> None:
+    """Write a laid-out ``document`` (or a copy of some of its pages) to ``target``."""
     from weasyprint.urls import FatalURLFetchingError
 
-    try:
-        return document.write_pdf(optimize_images=False)
-    except FatalURLFetchingError as exc:
-        raise RenderError(f"PDF rendering refused a resource: {exc}") from exc
-
-
-def _join(pdfs: Iterator[bytes]) -> bytes:
-    """Join PDFs into one file, in order, taking each as soon as it is produced."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for pdf in pdfs:
-        # Our chunks have no outline; not looking for one saves a walk of each file.
-        writer.append(io.BytesIO(pdf), import_outline=False)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _concat(pdfs: list[bytes]) -> bytes:
-    """Join the chunks' PDFs into one file, in order."""
-    return _join(iter(pdfs))
-
-
-def _have_pypdf() -> bool:
-    try:
-        import pypdf  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _chunk_size(requested: int, count: int, *, join: bool = True) -> int:
-    """Chunks need pypdf to be joined; without it, lay out everything as one document."""
-    if count <= requested:
-        return requested
-    if join and not _have_pypdf():
-        return count
-    return max(1, requested)
-
-
-def render_plan(count: int, *, combined: bool = True, chunk_size: int = CHUNK_SIZE,
-                workers: int | None = None) -> tuple[int, int]:
-    """``(letters per chunk, worker processes)`` that render_pdf uses for ``count`` letters.
-
-    ``workers=None``: one process per core, but no more than there are chunks, and no pool
-    at all for a single chunk. 1 renders in this process. With a pool, chunks are at most
-    POOL_CHUNK_SIZE letters and evened out (60 letters → 3 × 20, not 25 + 25 + 10).
-    """
-    if workers is not None and workers < 1:
-        raise ValueError("workers must be at least 1")
-    size = _chunk_size(chunk_size, count, join=combined)
-    chunks = -(-count // size)
-    if workers is None:
-        workers = (os.cpu_count() or 1) if chunks >= 2 else 1
-    workers = min(workers, chunks)
-    if workers <= 1:
-        return size, 1
-    limit = min(size, POOL_CHUNK_SIZE)
-    chunks = max(-(-count // limit), workers)
-    return -(-count // chunks), workers
-
-
-def _render_chunk(letters: Sequence[Letter], start: int, combined: bool) -> bytes | list[bytes]:
-    """One chunk → its PDF (``combined``) or one PDF per letter. Also runs in pool workers."""
     with _lock:
-        document = _render_document(letters, start)
-        if combined:
-            return _write(document)
-        # Split the laid-out chunk back into one PDF per letter: no second layout.
-        out = []
-        ranges = letter_page_ranges(document, len(letters), start)
-        for letter, pages in zip(letters, ranges, strict=True):
-            copy = document.copy([document.pages[i] for i in pages])
-            copy.metadata = _metadata_for(document.metadata, letter)
-            out.append(_write(copy))
-        return out
+        try:
+            document.write_pdf(target, optimize_images=False)
+        except FatalURLFetchingError as exc:
+            raise _refused(exc) from exc
 
 
-def _worker_init() -> None:
-    """Runs first in each pool worker.
-
-    Forked, the worker has a copy of the parent's warm toolkit: keep it. Its lock is made
-    anew (the parent's may have been held by another thread at the fork), and the copy of
-    the FontConfiguration forgets its font folder: that folder is the parent's, and the
-    copy must never delete it.
-    """
-    global _lock
-    _lock = threading.RLock()
-    if _toolkit_cache is not None:
-        _toolkit_cache.font_config._folder = None
-
-
-def _pool_errors() -> tuple[type[BaseException], ...]:
-    """What failing to create or keep worker processes looks like.
-
-    OSError: fork or semaphore creation refused (EAGAIN, ENOMEM, EPERM, ENOSYS on
-    platforms without sem_open). BrokenProcessPool: a worker died (killed, or its
-    initializer failed) — RenderError raised inside a worker is not one of these and
-    reaches the caller as it is.
-    """
-    from concurrent.futures.process import BrokenProcessPool
-
-    return OSError, BrokenProcessPool
-
-
-def _start_pool(workers: int):
-    """A ProcessPoolExecutor forking from this process, or None where there can be none."""
-    import multiprocessing
-
-    try:
-        from concurrent.futures import ProcessPoolExecutor
-    except ImportError:  # "This platform lacks a functioning sem_open implementation"
-        return None
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork here (Windows): workers start fresh and build their own
-        context = None
-    try:
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
-    except (OSError, NotImplementedError) as exc:
-        log.warning("PDF rendering in one process: no process pool (%s)", exc)
-        return None
-
-
-def _stop_pool(pool) -> None:
-    """Shut a pool down after a failure, ending any worker that did start."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-        process.join(5)
-
-
-def _chunk_results(letters: list[Letter], size: int, combined: bool,
-                   workers: int) -> Iterator[bytes | list[bytes]]:
-    """Each chunk's result, in letter order: from a pool if ``workers`` > 1 and one starts.
-
-    If the pool cannot be started or breaks, the chunks not yet received are rendered here.
-    """
-    starts = range(0, len(letters), size)
-    done = 0
-    if workers > 1:
-        _toolkit()  # build it before the fork so that every worker inherits it warm
-        _template()
-        pool = _start_pool(workers)
-        if pool is not None:
-            errors = _pool_errors()
-            try:
-                futures = [pool.submit(_render_chunk, letters[s:s + size], s, combined)
-                           for s in starts]
-                for future in futures:
-                    result = future.result()
-                    done += 1
-                    yield result
-            except errors as exc:
-                log.warning("PDF rendering continues in one process: %s: %s",
-                            type(exc).__name__, exc)
-                _stop_pool(pool)
-            except BaseException:
-                _stop_pool(pool)  # RenderError, or the caller gave up: no orphan workers
-                raise
-            else:
-                pool.shutdown(wait=True)
-    for s in starts[done:]:
-        yield _render_chunk(letters[s:s + size], s, combined)
-
-
-def render_pdf(letters: Letter | Sequence[Letter], *, combined: bool = True,
-               chunk_size: int = CHUNK_SIZE, workers: int | None = None) -> bytes | list[bytes]:
-    """One Letter → PDF bytes. Several → one print-ready PDF, or a list (``combined=False``).
-
-    Every letter starts on a new page and numbers its own pages ("Page 1 of 2"; nothing
-    on a one-page letter). Raises RenderError if a resource was refused.
-
-    ``workers``: processes for a bulk run (see render_plan); None = one per core when
-    there are at least two chunks, 1 = everything in this process. The output is the
-    same either way.
-    """
-    if isinstance(letters, Letter):
-        letters, combined = [letters], True
-    letters = list(letters)
-    if not letters:
-        raise ValueError("render_pdf needs at least one letter")
-    size, workers = render_plan(len(letters), combined=combined, chunk_size=chunk_size,
-                                workers=workers)
-    with _lock, contextlib.closing(_chunk_results(letters, size, combined, workers)) as results:
-        if not combined:
-            return [pdf for chunk in results for pdf in chunk]
-        if size >= len(letters):
-            return next(results)
-        return _join(results)
-
-
-def _metadata_for(metadata, letter: Letter):
-    import copy
-
+def letter_metadata(metadata, letter: Letter):
+    """``metadata`` of a many-letter document, made ``letter``'s own (title, author, lang)."""
     meta = copy.copy(metadata)
     meta.title = letter_title(letter)
     meta.authors = [one_line(letter.sender.name)]
+    meta.lang = one_line(letter.locale).replace("_", "-") or "en"
     return meta
 
 
-def write_pdf(letter: Letter, path: str | Path) -> Path:
-    """Render one letter to ``path`` (written whole, then renamed into place)."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(render_pdf(letter))
-    tmp.replace(path)
-    return path
+def render_pdf(letter: Letter) -> bytes:
+    """One Letter → its PDF. Raises RenderError if a resource was refused.
+
+    The letter numbers its own pages ("Page 1 of 2"; nothing on a one-page letter).
+    For many letters, use dsar.letters.bulk.render_many.
+    """
+    out = io.BytesIO()
+    write(layout([letter]), out)
+    return out.getvalue()

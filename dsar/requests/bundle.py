@@ -172,8 +172,10 @@ def build(cover: Letter, letters: list[tuple[date, Letter]], files: list[Prepare
 
     from dsar.letters.pdf import render_pdf
 
-    rendered = render_pdf([cover] + [letter for _day, letter in letters], combined=False)
-    cover_pdf, letter_pdfs = rendered[0], rendered[1:]
+    # One letter at a time, in this process: a bundle is built during a web request, and
+    # a request thread must never fork (dsar.letters.bulk is for the CLI and jobs).
+    cover_pdf = render_pdf(cover)
+    letter_pdfs = [render_pdf(letter) for _day, letter in letters]
     # (date, order, name in the ZIP, the letter's PDF or the received file): letters before
     # files on one day
     items: list[tuple[date, int, str, bytes | PreparedFile]] = []

@@ -6,6 +6,8 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import re
+import shutil
 import unicodedata
 import urllib.parse
 import urllib.request
@@ -15,11 +17,11 @@ import pytest
 from pypdf import PdfReader
 
 from dsar.letters import pdf as pdf_mod
+from dsar.letters.bulk import render_many
 from dsar.letters.docx import render_docx
 from dsar.letters.email import mailto_link, render_email, render_eml
 from dsar.letters.model import Block, Party
 from dsar.letters.pdf import RefusedURL, RenderError, asset_fetcher, render_pdf
-from dsar.letters.sample import sample_letter
 from dsar.letters.text import WIDTH, clean_text, render_text
 
 from .conftest import WELSH_POLISH_GERMAN, build_letter
@@ -132,34 +134,6 @@ def test_window_envelope_position(make_letter):
     assert date_y > 84  # the body starts below the window
 
 
-def test_combined_pdf_restarts_numbering_per_letter(make_letter):
-    letters = [make_letter(reference="L-ONE"), make_letter(reference="L-TWO", long=True),
-               make_letter(reference="L-THREE")]
-    separate = render_pdf(letters, combined=False)
-    assert isinstance(separate, list) and len(separate) == 3
-    counts = [len(PdfReader(io.BytesIO(b)).pages) for b in separate]
-    assert counts == [1, 2, 1]
-    pages = pdf_pages(render_pdf(letters, combined=True))
-    assert len(pages) == sum(counts)
-    assert "L-ONE" in pages[0] and "Page" not in pages[0].split("L-ONE")[-1]
-    assert "Page 1 of 2" in pages[1] and "Page 2 of 2" in pages[2]
-    assert all("L-TWO" in p and "L-ONE" not in p for p in pages[1:3])
-    assert "L-THREE" in pages[3] and "Page" not in pages[3].split("L-THREE")[-1]
-    for data, letter in zip(separate, letters, strict=True):
-        text = " ".join(pdf_pages(data))
-        assert letter.reference in text
-        assert not any(o.reference in text for o in letters if o is not letter)
-
-
-def test_bulk_chunks_join_into_one_correct_pdf(make_letter):
-    letters = [make_letter(reference=f"CHUNK-{i}", long=i == 1) for i in range(5)]
-    pages = pdf_pages(render_pdf(letters, chunk_size=2))
-    assert len(pages) == 6
-    assert ["CHUNK-0", "CHUNK-1", "CHUNK-1", "CHUNK-2", "CHUNK-3", "CHUNK-4"] == [
-        next(f"CHUNK-{i}" for i in range(5) if f"CHUNK-{i}" in p) for p in pages]
-    assert "Page 2 of 2" in pages[2]
-
-
 def test_page_label_is_translated_and_any_order(make_letter):
     welsh = make_letter(long=True, page_label="Tudalen {page} o {pages}")
     assert "Tudalen 2 o 2" in pdf_pages(render_pdf(welsh))[1]
@@ -245,7 +219,28 @@ def test_refused_resource_is_a_normal_exception(make_letter, monkeypatch):
         render_pdf(make_letter())
 
 
-def test_rendering_never_touches_urllib_or_the_network(make_letter, monkeypatch):
+@pytest.mark.parametrize("rule,url", [
+    # fetched while the stylesheet is parsed, when the shared toolkit is built
+    ('@font-face { font-family: "Other"; src: url("file:///etc/passwd"); }',
+     "file:///etc/passwd"),
+    # fetched while a letter is laid out
+    ('body { background-image: url("http://127.0.0.1:1/x.png"); }',
+     "http://127.0.0.1:1/x.png"),
+])
+def test_refused_url_in_the_stylesheet_is_a_render_error(make_letter, monkeypatch, tmp_path,
+                                                         rule, url):
+    shutil.copytree(pdf_mod.ASSETS_DIR, tmp_path, dirs_exist_ok=True)
+    monkeypatch.setattr(pdf_mod, "ASSETS_DIR", tmp_path)
+    monkeypatch.setattr(pdf_mod, "_toolkit_cache", None)  # parse the stylesheet in tmp_path
+    assert render_pdf(make_letter()).startswith(b"%PDF")  # the copy alone renders
+    with (tmp_path / "letter.css").open("a", encoding="utf-8") as css:
+        css.write("\n" + rule + "\n")
+    monkeypatch.setattr(pdf_mod, "_toolkit_cache", None)
+    with pytest.raises(RenderError, match=re.escape(url)):
+        render_pdf(make_letter())
+
+
+def test_rendering_never_touches_urllib_or_the_network(make_letter, monkeypatch, tmp_path):
     import socket
 
     import weasyprint.urls
@@ -261,158 +256,10 @@ def test_rendering_never_touches_urllib_or_the_network(make_letter, monkeypatch)
     monkeypatch.setattr(urllib.request.OpenerDirector, "open", record("urllib open"))
     monkeypatch.setattr(weasyprint.urls.URLFetcher, "fetch", record("default fetcher"))
     monkeypatch.setattr(socket.socket, "connect", record("socket connect"))
-    render_pdf([hostile_letter(make_letter), make_letter(long=True)], combined=False)
-    assert calls == []
-
-
-# ---------------------------------------------------------------- PDF: worker processes
-
-
-def bulk_letter(i: int):
-    """Mostly short one-page letters (quick to lay out), every seventh one of two pages."""
-    if i % 7 == 3:
-        return sample_letter(i, pages=2)
-    return sample_letter(i, blocks=(Block("paragraph", f"Short letter number {i}."),))
-
-
-BULK = [bulk_letter(i) for i in range(120)]
-# Letters next to chunk boundaries (50 in one process, 24 with two workers), the first
-# and last, and some of two pages: read back as text in full.
-READ_BACK = (0, 3, 23, 24, 25, 47, 48, 49, 50, 94, 95, 96, 101, 119)
-
-
-def page_streams(data: bytes) -> list[tuple[bytes, list[str]]]:
-    """Each page's decoded content stream and the fonts it uses: what is drawn, exactly."""
-    return [(page.get_contents().get_data(),
-             sorted(str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()))
-            for page in PdfReader(io.BytesIO(data)).pages]
-
-
-@pytest.fixture(scope="module")
-def bulk_outputs():
-    """BULK rendered in this process and with two workers, combined and one PDF per letter."""
-    pools = []
-    with pytest.MonkeyPatch.context() as mp:
-        start_pool = pdf_mod._start_pool
-
-        def spy(workers):
-            pool = start_pool(workers)
-            pools.append((workers, pool is not None))
-            return pool
-
-        mp.setattr(pdf_mod, "_start_pool", spy)
-        single = render_pdf(BULK, workers=1)
-        assert pools == []  # workers=1 never starts a pool
-        combined = render_pdf(BULK, workers=2)
-        separate = render_pdf(BULK, workers=2, combined=False)
-    if pools != [(2, True), (2, True)]:
-        pytest.skip(f"no process pool here: {pools}")
-    return single, combined, separate
-
-
-def test_render_plan():
-    assert pdf_mod.render_plan(1) == (pdf_mod.CHUNK_SIZE, 1)
-    assert pdf_mod.render_plan(1, workers=8) == (pdf_mod.CHUNK_SIZE, 1)
-    assert pdf_mod.render_plan(50, workers=4) == (50, 1)  # one chunk: no pool
-    assert pdf_mod.render_plan(120, workers=1) == (50, 1)
-    assert pdf_mod.render_plan(120, workers=2) == (24, 2)  # 5 even chunks of at most 25
-    assert pdf_mod.render_plan(60, workers=8) == (20, 2)  # no more workers than chunks
-    assert pdf_mod.render_plan(500, chunk_size=10, workers=2) == (10, 2)
-    with pytest.raises(ValueError):
-        pdf_mod.render_plan(10, workers=0)
-
-
-def test_render_plan_default_is_one_worker_per_core(monkeypatch):
-    monkeypatch.setattr(pdf_mod.os, "cpu_count", lambda: 2)
-    assert pdf_mod.render_plan(500) == (25, 2)
-    assert pdf_mod.render_plan(40)[1] == 1  # one chunk
-    monkeypatch.setattr(pdf_mod.os, "cpu_count", lambda: None)
-    assert pdf_mod.render_plan(500) == (50, 1)
-
-
-def test_workers_combined_equals_one_process(bulk_outputs):
-    single, combined, _ = bulk_outputs
-    expected = page_streams(single)
-    assert len(expected) == 120 + sum(i % 7 == 3 for i in range(120))
-    assert page_streams(combined) == expected  # every page drawn the same, in order
-    ours, theirs = PdfReader(io.BytesIO(combined)).pages, PdfReader(io.BytesIO(single)).pages
-    first = 0
-    for i, letter in enumerate(BULK):
-        count = 2 if i % 7 == 3 else 1
-        if i in READ_BACK:
-            texts = [flat(ours[first + k].extract_text()) for k in range(count)]
-            assert texts == [flat(theirs[first + k].extract_text()) for k in range(count)]
-            for number, text in enumerate(texts, start=1):
-                assert letter.reference in text
-                if count > 1:
-                    assert f"Page {number} of {count}" in text
-                else:
-                    assert "Page" not in text.split(letter.reference)[-1]
-        first += count
-
-
-def test_workers_separate_equals_one_process(bulk_outputs):
-    single, _, separate = bulk_outputs
-    assert isinstance(separate, list) and len(separate) == len(BULK)
-    expected = page_streams(single)
-    first = 0
-    for i, (letter, data) in enumerate(zip(BULK, separate, strict=True)):
-        # The content streams only: a page of a one-letter PDF lists just the fonts it
-        # uses, one of a chunk all the chunk's fonts (the streams name the fonts they use).
-        streams = [stream for stream, _fonts in page_streams(data)]
-        count = 2 if i % 7 == 3 else 1
-        assert len(streams) == count
-        assert streams == [s for s, _f in expected[first:first + count]], letter.reference
-        if i in READ_BACK:
-            reader = PdfReader(io.BytesIO(data))
-            assert reader.metadata.title == pdf_mod.letter_title(letter)
-            for number, page in enumerate(reader.pages, start=1):
-                text = flat(page.extract_text())
-                assert letter.reference in text
-                assert (f"Page {number} of {count}" in text) == (count > 1)
-        first += count
-    assert first == len(expected)
-
-
-def test_single_letter_never_starts_a_pool(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("a pool was started")
-
-    monkeypatch.setattr(pdf_mod, "_start_pool", refuse)
-    monkeypatch.setattr(pdf_mod.os, "fork", refuse)
-    letter = bulk_letter(0)
-    assert render_pdf(letter).startswith(b"%PDF")
-    assert render_pdf([letter], workers=2).startswith(b"%PDF")
-    assert len(render_pdf([letter], combined=False, workers=8)) == 1
-    assert render_pdf([letter, bulk_letter(1)]).startswith(b"%PDF")  # one chunk: no pool
-
-
-def test_workers_fall_back_to_one_process_when_fork_fails(monkeypatch):
-    letters = [bulk_letter(i) for i in range(5)]
-    expected = page_streams(render_pdf(letters, chunk_size=2, workers=1))
-
-    def no_fork():
-        raise BlockingIOError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(pdf_mod.os, "fork", no_fork)
-    assert page_streams(render_pdf(letters, chunk_size=2, workers=2)) == expected
-    separate = render_pdf(letters, chunk_size=2, workers=2, combined=False)
-    assert [s for pdf in separate for s, _f in page_streams(pdf)] == [s for s, _f in expected]
-
-
-def test_workers_fall_back_when_a_worker_dies(monkeypatch):
-    letters = [bulk_letter(i) for i in range(5)]
-    expected = page_streams(render_pdf(letters, chunk_size=2, workers=1))
-    monkeypatch.setattr(pdf_mod, "_worker_init", lambda: pdf_mod.os._exit(3))
-    assert page_streams(render_pdf(letters, chunk_size=2, workers=2)) == expected
-
-
-def test_refused_resource_in_a_worker_is_a_render_error(monkeypatch):
-    monkeypatch.setattr(pdf_mod, "build_html",
-                        lambda letters, start=0: '<img src="file:///etc/passwd">')
-    with pytest.raises(RenderError):
-        render_pdf([bulk_letter(i) for i in range(3)], chunk_size=1, workers=2)
-
+    render_pdf(hostile_letter(make_letter))
+    rendered = list(render_many([hostile_letter(make_letter), make_letter(long=True)],
+                                tmp_path, workers=1))
+    assert calls == [] and [r.pages for r in rendered][1] == 2
 
 
 # ---------------------------------------------------------------- DOCX
