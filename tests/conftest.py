@@ -133,6 +133,14 @@ def make_request(make_person):
     return make
 
 
+@pytest.fixture(scope="session")
+def letter_matrix(tmp_path_factory):
+    """Every kind × letter language × jurisdiction as a PDF, rendered once per test run."""
+    from tests.letters.matrix import render_matrix
+
+    return render_matrix(tmp_path_factory.mktemp("matrix"))
+
+
 def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "page has no CSRF token"

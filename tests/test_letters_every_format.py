@@ -9,27 +9,18 @@ import email
 import email.policy
 import io
 import urllib.parse
-from datetime import date
 
 import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from dsar.letters.bulk import render_many
-from dsar.letters.compose import LETTER_LOCALES, LetterRequest, Person, Recipient, compose
+from dsar.letters.compose import compose
 from dsar.letters.docx import render_docx
 from dsar.letters.email import mailto_link, render_eml
-from dsar.letters.followups import (
-    FOLLOWUP_KINDS,
-    CaseFacts,
-    FollowupRequest,
-    TimelineEntry,
-    compose_followup,
-)
 from dsar.letters.pdf import render_pdf
 from dsar.letters.text import render_text
 from dsar.rights import RIGHT_KEYS, RIGHTS
-from tests.conftest import EXPERIAN, SCHUFA, TODAY
+from tests.letters.matrix import MATRIX
 
 
 def _flat(text: str) -> str:
@@ -45,60 +36,11 @@ def _docx_text(data: bytes) -> str:
 
 
 # ---------------------------------------------------------------- the PDF matrix
-
-PERSON = Person(
-    name="Siân Llŵyd", address=("12 Heol y Frenhines", "Cardiff", "CF10 1AA"),
-    email="sian@example.org", date_of_birth=date(1984, 3, 27),
-    previous_addresses=(("3 Mill Road", "Swansea", "SA1 1AA"),),
-    customer_numbers=(("Customer number", "12345678"),))
-REGULATORS = {
-    "uk": Recipient(name="Information Commissioner's Office",
-                    address=("Wycliffe House", "Water Lane", "Wilmslow", "SK9 5AF")),
-    "eu": Recipient(name="Landesbeauftragte für Datenschutz und Informationsfreiheit "
-                         "Nordrhein-Westfalen", address=("Postfach 20 04 44", "40102 Düsseldorf"),
-                    country="de"),
-}
-SENT = date(2026, 9, 1)
-OVERDUE = CaseFacts(
-    sent_on=SENT, channel="letter", received_on=date(2026, 9, 3), receipt_assumed=True,
-    due=date(2026, 10, 5), complaint_ack_due=date(2026, 12, 25),
-    timeline=(TimelineEntry("sent", SENT, channel="letter"), TimelineEntry("due", date(2026, 10, 5)),
-              TimelineEntry("no_reply", TODAY)))
-KINDS = RIGHT_KEYS + FOLLOWUP_KINDS
-MATRIX = [(kind, locale, jurisdiction) for kind in KINDS for locale in LETTER_LOCALES
-          for jurisdiction in ("uk", "eu")]
-
-
-def matrix_letter(number: int, kind: str, locale: str, jurisdiction: str):
-    right = kind if kind in RIGHT_KEYS else "access"
-    request = LetterRequest(
-        right=right, jurisdiction=jurisdiction, locale=locale, reference=f"DSAR-M{number:03d}",
-        person=PERSON, recipient=EXPERIAN if jurisdiction == "uk" else SCHUFA,
-        today=TODAY if kind in RIGHT_KEYS else SENT,
-        reasons="They use my data to profile me for lenders; it has cost me a mortgage.",
-        corrections=("My address is shown as 12 Hill Road; it should be 21 Hill Road.",),
-        erasure_ground="unlawful", restriction_ground="accuracy_contested",
-        decision="A score of 412 given to my bank in March 2026.")
-    if kind in RIGHT_KEYS:
-        return compose(request)
-    return compose_followup(FollowupRequest(
-        kind=kind, request=request, facts=OVERDUE, today=TODAY,
-        authority=REGULATORS[jurisdiction], harm="I was refused a mortgage."))
-
-
-@pytest.fixture(scope="module")
-def matrix(tmp_path_factory):
-    """{(kind, locale, jurisdiction): (letter, RenderedLetter)}, all from one bulk run."""
-    letters = [matrix_letter(n, *case) for n, case in enumerate(MATRIX)]
-    out = tmp_path_factory.mktemp("matrix")
-    results = list(render_many(letters, out))
-    assert [r.index for r in results] == list(range(len(MATRIX)))
-    return {case: (letters[r.index], r) for case, r in zip(MATRIX, results, strict=True)}
-
+# (built once per test run by the letter_matrix fixture: tests/letters/matrix.py)
 
 @pytest.mark.parametrize("kind,locale,jurisdiction", MATRIX)
-def test_pdf_of_every_kind_in_every_language(matrix, kind, locale, jurisdiction):
-    letter, rendered = matrix[kind, locale, jurisdiction]
+def test_pdf_of_every_kind_in_every_language(letter_matrix, kind, locale, jurisdiction):
+    letter, rendered = letter_matrix[kind, locale, jurisdiction]
     reader = PdfReader(rendered.path)
     pages = [_flat(page.extract_text()) for page in reader.pages]
     assert len(pages) == rendered.pages
@@ -120,23 +62,23 @@ def test_pdf_of_every_kind_in_every_language(matrix, kind, locale, jurisdiction)
         assert (label in page) == (len(pages) > 1), (label, kind, locale, jurisdiction)
 
 
-def test_the_matrix_has_long_letters(matrix):
+def test_the_matrix_has_long_letters(letter_matrix):
     """The page-number checks above are only worth something with multi-page letters."""
-    counts = {rendered.pages for _letter, rendered in matrix.values()}
+    counts = {rendered.pages for _letter, rendered in letter_matrix.values()}
     assert 1 in counts and max(counts) >= 2
 
 
 @pytest.mark.parametrize("case", [("profiling_pack", "cy", "eu"), ("reminder", "pl", "uk")])
-def test_bulk_pdf_equals_the_one_letter_path(matrix, case):
-    letter, rendered = matrix[case]
+def test_bulk_pdf_equals_the_one_letter_path(letter_matrix, case):
+    letter, rendered = letter_matrix[case]
     single = PdfReader(io.BytesIO(render_pdf(letter)))
     assert len(single.pages) == rendered.pages
     assert [page.extract_text() for page in single.pages] == [
         page.extract_text() for page in PdfReader(rendered.path).pages]
 
 
-def test_pdf_is_a4_and_uses_the_bundled_font(matrix):
-    pdf = PdfReader(matrix["score_pack", "en", "uk"][1].path)
+def test_pdf_is_a4_and_uses_the_bundled_font(letter_matrix):
+    pdf = PdfReader(letter_matrix["score_pack", "en", "uk"][1].path)
     box = pdf.pages[0].mediabox
     assert (round(float(box.width), 1), round(float(box.height), 1)) == (595.3, 841.9)
     fonts = set()
