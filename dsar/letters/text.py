@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import replace
 
 from .model import Block, Letter, Party
+from .postal import window_lines
 
 WIDTH = 78
 
@@ -123,7 +123,7 @@ def render_text(letter: Letter) -> str:
     parts: list[list[str]] = [
         _party_lines(letter.sender),
         # The recipient too, even in a web form: a complete letter names who it is for.
-        _party_lines(replace(letter.recipient, email="")),
+        [one_line(x) for x in window_lines(letter.recipient)],
         _wrap(letter.place_date or letter.date_text),
         _wrap(f"{letter.reference_label}: {letter.reference}"),
         _wrap(letter.subject),
