@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 
 import pytest
 from docx import Document
@@ -51,7 +52,7 @@ def test_letter_pdf(cli_runner, person_file, tmp_path):
                         str(person_file), "--date", "2026-11-26", "--out", str(out))
     assert result.exit_code == 0, result.output
     path, reference = result.output.strip().split("\t")
-    assert path == str(out) and reference.startswith("DSAR-")
+    assert path == str(out) and re.fullmatch(r"EXP-[0-9A-Z]{4}-[0-9A-Z]{4}", reference)
     text = _pdf_text(out)
     assert "Experian Ltd" in text and "Łukasz Wiśniewski" in text and reference in text
     assert "Article 15(1)(h) UK GDPR" in text and "C-203/22" in text

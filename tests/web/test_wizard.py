@@ -72,7 +72,7 @@ def test_full_walk_gives_letters_in_every_format(client):
     assert page.status_code == 200 and "Your letters are ready" in html
     assert page.headers["Cache-Control"] == "no-store"
     link = re.search(r'class="secret-link"><a href="([^"]+)"', html).group(1)
-    reference = re.search(r"DSAR-[0-9A-Z]{4}-[0-9A-Z]{4}", html).group(0)
+    reference = re.search(r"EXP-[0-9A-Z]{4}-[0-9A-Z]{4}", html).group(0)
     pdf_url = re.search(r'href="(/w/[^"]+/letter\.pdf)"', html).group(1)
     pdf = client.get(pdf_url)
     assert pdf.mimetype == "application/pdf"
@@ -98,7 +98,7 @@ def test_email_format_for_an_organisation_with_an_address(client):
     eml_url = re.search(r'href="(/w/[^"]+/letter\.eml)"', html).group(1)
     message = email.message_from_bytes(client.get(eml_url).data, policy=email.policy.default)
     assert message["To"].addresses[0].addr_spec.lower() == "ukdpo@equifax.com"
-    assert re.search(r"DSAR-[0-9A-Z]{4}-[0-9A-Z]{4}", message["Subject"])
+    assert re.search(r"EQU-[0-9A-Z]{4}-[0-9A-Z]{4}", message["Subject"])
     assert 'href="mailto:UKDPO@equifax.com?subject=' in html
 
 
@@ -106,7 +106,8 @@ def test_one_letter_per_organisation(client):
     html = walk(client, orgs=("experian-gb", "equifax-gb", "transunion-gb"), right="access",
                 steps=("identifiers",)).get_data(as_text=True)
     assert "3 letters have been written" in html
-    assert len(set(re.findall(r"DSAR-[0-9A-Z]{4}-[0-9A-Z]{4}", html))) == 3
+    references = set(re.findall(r"\b[A-Z]{3}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", html))
+    assert {r[:3] for r in references} == {"EXP", "EQU", "TRA"}
 
 
 def test_missing_fields_show_error_summary_and_keep_input(client):
