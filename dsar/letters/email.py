@@ -12,6 +12,7 @@ To address raises ValueError; with no address at all the message is a draft with
 
 from __future__ import annotations
 
+import email.policy
 import re
 from datetime import UTC, datetime, time
 from email.headerregistry import Address
@@ -71,9 +72,14 @@ def _recipient(letter: Letter, to: str | None) -> Address | None:
     return _address(letter.recipient.email, letter.recipient.name)
 
 
+# Quoted-printable lines may be at most 76 characters (RFC 2045 §6.7); the email package
+# encodes the body with its policy's line length, 78 by default.
+_BODY_POLICY = email.policy.default.clone(max_line_length=76)
+
+
 def render_email(letter: Letter, *, to: str | None = None) -> EmailMessage:
     """The letter as a plain-text UTF-8 email ready for an SMTP client."""
-    message = EmailMessage()
+    message = EmailMessage(policy=_BODY_POLICY)
     if (recipient := _recipient(letter, to)) is not None:
         message["To"] = recipient
     sender_domain = "dsar.invalid"
