@@ -28,6 +28,8 @@ import holidays
 __all__ = [
     "CLARIFICATION_PAUSE_FROM",
     "EU_COUNTRIES",
+    "FIRST_CLASS_POST_DAYS",
+    "INTERNATIONAL_POST_DAYS",
     "JURISDICTIONS",
     "UK_REGIONS",
     "Deadline",
@@ -474,17 +476,27 @@ def compute_deadline(
     )
 
 
+# A letter posted first class is treated as delivered on the second business day after posting
+# (Interpretation Act 1978 s.7, as the courts apply it in CPR 6.26).
+FIRST_CLASS_POST_DAYS = 2
+# Nothing fixes a delivery time for international post: letters that go abroad state their
+# due date as counted from receipt and estimate it generously with this many working days.
+INTERNATIONAL_POST_DAYS = 5
+
+
 def deemed_receipt(
     posted: date,
     *,
     jurisdiction: str = "uk",
     region: str = "england",
     subdivision: str | None = None,
+    working_days: int = FIRST_CLASS_POST_DAYS,
 ) -> date:
-    """A letter sent first-class is deemed received on the second working day after posting."""
+    """When a posted letter is taken to arrive: ``working_days`` working days after posting
+    (the second, for first-class post within the UK)."""
     calendar = holiday_calendar(jurisdiction, region, subdivision)
     day, counted = posted, 0
-    while counted < 2:
+    while counted < working_days:
         day = _next_day(day)
         if is_working_day(day, calendar):
             counted += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 
 import pytest
 from docx import Document
@@ -51,7 +52,7 @@ def test_letter_pdf(cli_runner, person_file, tmp_path):
                         str(person_file), "--date", "2026-11-26", "--out", str(out))
     assert result.exit_code == 0, result.output
     path, reference = result.output.strip().split("\t")
-    assert path == str(out) and reference.startswith("DSAR-")
+    assert path == str(out) and re.fullmatch(r"EXP-[0-9A-Z]{4}-[0-9A-Z]{4}", reference)
     text = _pdf_text(out)
     assert "Experian Ltd" in text and "Łukasz Wiśniewski" in text and reference in text
     assert "Article 15(1)(h) UK GDPR" in text and "C-203/22" in text
@@ -160,3 +161,25 @@ def test_help_lists_commands(cli_runner):
     listed = [line.split()[0] for line in commands.splitlines() if line.strip()]
     assert listed == ["audit", "db", "deadline", "drafts", "i18n", "letter", "orgs", "reminders", "requests",
                       "retention", "teams"]
+
+
+def test_each_organisation_gets_only_its_identifiers(cli_runner, tmp_path):
+    """One person file, three letters: the CreditExpert number reaches Experian only, and
+    the date of birth the credit agencies only (read back from the PDFs)."""
+    person = {**PERSON, "customer_numbers": {
+        "Account": "A-99812", "experian-gb": {"CreditExpert account number": "CE-555-0101"}}}
+    path = tmp_path / "person.json"
+    path.write_text(json.dumps(person), encoding="utf-8")
+    texts = {}
+    for slug in ("experian-gb", "acxiom-gb", "schufa-de"):
+        out = tmp_path / f"{slug}.pdf"
+        result = cli_runner("letter", "access", "--org", slug, "--person", str(path), "--lang", "en",
+                            "--date", "2026-11-26", "--out", str(out))
+        assert result.exit_code == 0, result.output
+        texts[slug] = _pdf_text(out)
+    assert "CreditExpert account number: CE-555-0101" in texts["experian-gb"]
+    assert "CE-555-0101" not in texts["acxiom-gb"] and "CE-555-0101" not in texts["schufa-de"]
+    assert not any("A-99812" in text for text in texts.values())  # none asks for numbers
+    assert "Date of birth: 4 May 1979" in texts["experian-gb"]
+    assert "Date of birth: 4 May 1979" in texts["schufa-de"]
+    assert "1979" not in texts["acxiom-gb"] and "Church Lane" not in texts["acxiom-gb"]

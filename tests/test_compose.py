@@ -84,15 +84,15 @@ def test_due_date_is_stated_as_a_date(make_request):
     assert "please reply electronically, to sian@example.org" in _text(emailed)
 
 
-def test_eu_due_date_uses_the_member_state_calendar(make_request):
-    # Posted Mon 28 Sep 2026 → deemed received Wed 30 Sep → corresponding date Fri 30 Oct.
-    letter = compose(make_request("access", "eu", today=date(2026, 9, 28)))
+def test_eu_due_date_uses_the_member_state_calendar(make_request, make_person):
+    # Posted within Germany, Mon 28 Sep 2026 → deemed received Wed 30 Sep → due Fri 30 Oct.
+    berliner = make_person(address=("Torstraße 1", "10119 Berlin"), country="de")
+    letter = compose(make_request("access", "eu", today=date(2026, 9, 28), person=berliner))
     assert letter.due_date == date(2026, 10, 30)
     # German Unity Day (3 Oct) is a holiday in Germany: posted Thu 1 Oct 2026 → received
     # Mon 5 Oct (Fri 2 Oct is day 1, 3 Oct is Saturday and a holiday) → due Thu 5 Nov.
-    assert compose(make_request("access", "eu", today=date(2026, 10, 1))).due_date == date(
-        2026, 11, 5
-    )
+    assert compose(make_request("access", "eu", today=date(2026, 10, 1), person=berliner)
+                   ).due_date == date(2026, 11, 5)
 
 
 def test_automated_decision_letter_carries_the_cjeu_points(make_request):

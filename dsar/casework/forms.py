@@ -9,6 +9,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from dsar.letters.compose import available_locales
+from dsar.letters.identifiers import identifiers_text, parse_identifiers
 from dsar.letters.inputs import InputError, parse_person
 from dsar.web.forms import FormResult
 
@@ -20,7 +21,6 @@ PERSON_MESSAGES = {
     "previous_addresses": _l("Enter each previous address as lines, with a blank line between them"),
 }
 NUMBER_FORMAT = _l("Write each number as a label, a colon and the number, like Account: 12345")
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,119}")
 
 
 def _text(form, name: str, limit: int = 20000) -> str:
@@ -39,27 +39,6 @@ def _address_blocks(text: str) -> list[list[str]]:
     if current:
         blocks.append(current)
     return blocks
-
-
-def parse_identifiers(text: str) -> dict[str, dict[str, str]]:
-    """'Label: value' for any organisation that asks; 'slug / Label: value' for one only."""
-    identifiers: dict[str, dict[str, str]] = {}
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        scope, sep, rest = line.partition("/")
-        if not sep or ":" in scope or not _SLUG.fullmatch(scope.strip()):
-            scope, rest = "", line
-        label, colon, value = rest.partition(":")
-        if not colon or not label.strip() or not value.strip():
-            raise ValueError(line)
-        identifiers.setdefault(scope.strip(), {})[label.strip()] = value.strip()
-    return identifiers
-
-
-def identifiers_text(identifiers: dict) -> str:
-    return "\n".join(f"{scope} / {label}: {value}" if scope else f"{label}: {value}"
-                     for scope, numbers in (identifiers or {}).items() for label, value in numbers.items())
 
 
 def client_form_values(client) -> dict:

@@ -66,7 +66,7 @@ def letter_command(right, org_slug, person_file, jurisdiction, lang, fmt, channe
     if record is None:
         raise CommandError(f"unknown organisation {org_slug!r} (see: python run.py orgs list)")
     request = build_letter_request(
-        right=right, org=record, person=person, today=today, reference=new_reference(),
+        right=right, org=record, person=person, today=today, reference=new_reference(record.name),
         jurisdiction=jurisdiction, locale=lang,
         channel=channel or ("email" if fmt == "eml" else "letter"),
         reasons=data.get("reasons"), corrections=data.get("corrections"),

@@ -26,6 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from dsar import deadlines
 from dsar.letters.model import Block, Letter, LetterRequest, Party, Person, Recipient
+from dsar.letters.postal import is_international, recipient_address, sender_address
 from dsar.letters.text import clean_text
 from dsar.rights import (
     CATALOGUE,
@@ -149,10 +150,30 @@ def split_article(citation: str) -> dict[str, str]:
 
 
 def received_date(request: LetterRequest) -> date:
-    """When the organisation is taken to receive the letter (Interpretation Act 1978 s.7; CPR 6.26)."""
-    if request.channel == "letter":
-        return deadlines.deemed_receipt(request.today, **calendar_for(request.recipient))
-    return request.today
+    """When the organisation is taken to receive the letter (Interpretation Act 1978 s.7; CPR 6.26).
+
+    Nothing fixes a figure for post abroad, so a letter that crosses a border allows
+    INTERNATIONAL_POST_DAYS working days and says that its month counts from receipt."""
+    if request.channel != "letter":
+        return request.today
+    days = (deadlines.INTERNATIONAL_POST_DAYS if sent_abroad(request)
+            else deadlines.FIRST_CLASS_POST_DAYS)
+    return deadlines.deemed_receipt(request.today, **calendar_for(request.recipient),
+                                    working_days=days)
+
+
+def sent_abroad(request: LetterRequest) -> bool:
+    return is_international(request.person.country, request.recipient.country)
+
+
+def postal_parties(person: Person, recipient: Recipient) -> tuple[Party, Party]:
+    """Sender and recipient as the post needs them (country lines only across a border)."""
+    sender = Party(clean(person.name),
+                   tuple(clean(x) for x in sender_address(person, recipient.country)),
+                   clean(person.email))
+    return sender, Party(clean(recipient.name),
+                         tuple(clean(x) for x in recipient_address(recipient, person.country)),
+                         recipient.email)
 
 
 def calendar_for(recipient: Recipient) -> dict[str, str]:
@@ -200,6 +221,7 @@ def compose(request: LetterRequest, catalogue: Catalogue = CATALOGUE) -> Letter:
         "is_pack": right.is_pack,
         "says_free_of_charge": right.says_free_of_charge,
         "channel": request.channel,
+        "international_post": request.channel == "letter" and sent_abroad(request),
         "reference": request.reference,
         "due_date": fmt(due),
         "is_cra": "credit_reference_agency" in request.recipient.categories,
@@ -218,18 +240,16 @@ def compose(request: LetterRequest, catalogue: Catalogue = CATALOGUE) -> Letter:
         **builder.functions(),
     }
     env.get_template("letter.j2").render(context)
+    sender, recipient = postal_parties(person, request.recipient)
     return render_letter(
         env, builder, context, kind=right.key, locale=request.locale,
-        jurisdiction=request.jurisdiction, reference=request.reference, person=person,
-        recipient=Party(clean(request.recipient.name),
-                        tuple(clean(x) for x in request.recipient.address),
-                        request.recipient.email),
-        today=request.today, due=due,
+        jurisdiction=request.jurisdiction, reference=request.reference, sender=sender,
+        recipient=recipient, today=request.today, due=due,
     )
 
 
 def render_letter(env: ImmutableSandboxedEnvironment, builder: LetterBuilder, context: dict, *,
-                  kind: str, locale: str, jurisdiction: str, reference: str, person: Person,
+                  kind: str, locale: str, jurisdiction: str, reference: str, sender: Party,
                   recipient: Party, today: date, due: date | None) -> Letter:
     """Assemble the Letter from what a template put in the builder, with the shared labels.
     Used by compose() and by the follow-up letters, so every letter has the same frame."""
@@ -240,8 +260,7 @@ def render_letter(env: ImmutableSandboxedEnvironment, builder: LetterBuilder, co
         locale=locale,
         jurisdiction=jurisdiction,
         reference=reference,
-        sender=Party(clean(person.name), tuple(clean(x) for x in person.address),
-                     clean(person.email)),
+        sender=sender,
         recipient=recipient,
         date=today,
         date_text=fmt(today),
@@ -250,7 +269,7 @@ def render_letter(env: ImmutableSandboxedEnvironment, builder: LetterBuilder, co
         salutation=labels["salutation"],
         blocks=tuple(builder.blocks),
         closing=labels["closing"],
-        signature=clean(person.name),
+        signature=sender.name,
         enclosures=tuple(builder.enclosures),
         enclosures_heading=labels["enclosures"],
         reference_label=labels["reference"],

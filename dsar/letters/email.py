@@ -1,6 +1,8 @@
 """Letter → email: an EmailMessage, a .eml file, or a mailto: link.
 
-The body is ``render_text(letter)``, so the email says exactly what the letter says.
+The body is ``render_text(letter)`` with each paragraph on one line (the mail client wraps it
+to its window; quoted-printable keeps the encoded lines short), so the email says exactly
+what the letter says.
 Header safety: every header value is folded to one line (CR/LF and other control
 characters removed) and addresses go through ``email.headerregistry.Address``, so a name
 like "Alice\\r\\nBcc: x@evil" can never become a header of its own. An invalid or
@@ -10,11 +12,12 @@ To address raises ValueError; with no address at all the message is a draft with
 
 from __future__ import annotations
 
+import email.policy
 import re
 from datetime import UTC, datetime, time
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, EmailPolicy
 from email.utils import format_datetime, make_msgid
 from urllib.parse import quote
 
@@ -69,9 +72,14 @@ def _recipient(letter: Letter, to: str | None) -> Address | None:
     return _address(letter.recipient.email, letter.recipient.name)
 
 
+# Quoted-printable lines may be at most 76 characters (RFC 2045 §6.7); the email package
+# encodes the body with its policy's line length, 78 by default.
+_BODY_POLICY = email.policy.default.clone(max_line_length=76)
+
+
 def render_email(letter: Letter, *, to: str | None = None) -> EmailMessage:
     """The letter as a plain-text UTF-8 email ready for an SMTP client."""
-    message = EmailMessage()
+    message = EmailMessage(policy=_BODY_POLICY)
     if (recipient := _recipient(letter, to)) is not None:
         message["To"] = recipient
     sender_domain = "dsar.invalid"
@@ -86,17 +94,36 @@ def render_email(letter: Letter, *, to: str | None = None) -> EmailMessage:
         datetime.combine(letter.date, time(12, 0), tzinfo=UTC))
     # make_msgid() would otherwise put this machine's host name in the header.
     message["Message-ID"] = make_msgid(domain=sender_domain)
+    # quoted-printable: 7-bit safe through any relay, still readable in a raw .eml.
+    message.set_content(render_text(letter, width=None), subtype="plain", charset="utf-8",
+                        cte="quoted-printable")
+    # After set_content, which drops any Content-* header set before it.
     if locale := one_line(letter.locale).replace("_", "-"):
         message["Content-Language"] = locale
-    # quoted-printable: 7-bit safe through any relay, still readable in a raw .eml.
-    message.set_content(render_text(letter), subtype="plain", charset="utf-8",
-                        cte="quoted-printable")
     return message
 
 
+class _AsciiHeadersUnfolded(EmailPolicy):
+    """Policy SMTP, except that a header in plain ASCII stays on one line up to the 998
+    characters RFC 5322 allows (some tools show a folded subject broken). A header with
+    other characters is written as RFC 2047 encoded words, which must stay short, so it
+    is folded at the usual 78."""
+
+    def fold(self, name, value):
+        return super().fold(name, value) if value.isascii() else SMTP.fold(name, value)
+
+    def fold_binary(self, name, value):
+        if value.isascii():
+            return super().fold_binary(name, value)
+        return SMTP.fold_binary(name, value)
+
+
+_EML_POLICY = _AsciiHeadersUnfolded().clone(linesep="\r\n", max_line_length=998)
+
+
 def render_eml(letter: Letter, to: str | None = None) -> bytes:
-    """The message as an .eml file: RFC 5322 with CRLF line endings (policy SMTP)."""
-    return render_email(letter, to=to).as_bytes(policy=SMTP)
+    """The message as an .eml file: RFC 5322 with CRLF line endings."""
+    return render_email(letter, to=to).as_bytes(policy=_EML_POLICY)
 
 
 def mailto_link(letter: Letter, to: str | None = None) -> str:
@@ -109,6 +136,6 @@ def mailto_link(letter: Letter, to: str | None = None) -> str:
     """
     recipient = _recipient(letter, to)
     address = quote(recipient.addr_spec, safe="@") if recipient else ""
-    body = render_text(letter).replace("\n", "\r\n")
+    body = render_text(letter, width=None).replace("\n", "\r\n")
     return (f"mailto:{address}?subject={quote(email_subject(letter), safe='')}"
             f"&body={quote(body, safe='')}")

@@ -25,10 +25,11 @@ from dsar.letters.compose import (
     compose,
     date_formatter,
     environment,
+    postal_parties,
     render_letter,
     translations,
 )
-from dsar.letters.model import Letter, LetterRequest, Party, Recipient
+from dsar.letters.model import Letter, LetterRequest, Recipient
 from dsar.rights import CONTROLLER_COMPLAINTS_FROM
 
 FOLLOWUP_KINDS = ("reminder", "complaint_controller", "complaint_regulator")
@@ -197,20 +198,12 @@ def compose_followup(req: FollowupRequest) -> Letter:
     assert recipient is not None
     due = {"reminder": req.today + timedelta(days=REMINDER_REPLY_DAYS),
            "complaint_controller": req.facts.complaint_ack_due}.get(req.kind)
+    sender, addressee = postal_parties(original.person, recipient)
     return render_letter(
         env, builder, context, kind=req.kind, locale=locale,
         jurisdiction=original.jurisdiction, reference=original.reference,
-        person=original.person,
-        recipient=Party(clean(recipient.name), _address(recipient), recipient.email),
-        today=req.today, due=due,
+        sender=sender, recipient=addressee, today=req.today, due=due,
     )
-
-
-def _address(recipient: Recipient) -> tuple[str, ...]:
-    """The address lines, without a first line that repeats the name (directory records of
-    authorities often start their address with it)."""
-    name = clean(recipient.name).casefold()
-    return tuple(x for x in (clean(line) for line in recipient.address) if x.casefold() != name)
 
 
 def _with_draft(req: FollowupRequest) -> FollowupRequest:

@@ -8,12 +8,15 @@ letter language. The wizard, the CLI and every later caller use it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 
 from dsar.directory.schema import EMAIL_RE, OrgRecord
 from dsar.letters.compose import CHANNELS, LETTER_LOCALES, available_locales
+from dsar.letters.identifiers import disclosed_to, numbers_to_dict, split_numbers
 from dsar.letters.model import LetterRequest, Person, Recipient
+from dsar.letters.postal import HOME_COUNTRY, country_name
 from dsar.letters.text import has_hidden_controls
 from dsar.rights import (
     CATALOGUE,
@@ -63,11 +66,12 @@ def _lines(value, field: str, *, required: bool = False) -> tuple[str, ...]:
 
 
 def parse_person(data) -> Person:
-    """A person file / stored person: name, address (lines), email, date_of_birth,
-    previous_addresses (list of line lists), customer_numbers (label → number)."""
+    """A person file / stored person: name, address (lines), country (ISO code, default gb),
+    email, date_of_birth, previous_addresses (list of line lists), customer_numbers (label →
+    number, or an organisation's slug → {label → number} for that organisation only)."""
     if not isinstance(data, dict):
         raise InputError("person: expected a JSON object")
-    known = {"name", "address", "email", "date_of_birth", "previous_addresses",
+    known = {"name", "address", "country", "email", "date_of_birth", "previous_addresses",
              "customer_numbers", "reasons", "corrections", "decision"}
     unknown = set(data) - known
     if unknown:
@@ -88,6 +92,10 @@ def parse_person(data) -> Person:
     numbers = data.get("customer_numbers") or {}
     if not isinstance(numbers, dict):
         raise InputError("customer_numbers: expected an object of label → number")
+    try:
+        unscoped, scoped = split_numbers(numbers, _line)
+    except ValueError as exc:  # _line's InputError, or a malformed organisation entry
+        raise InputError(str(exc)) from None
     return Person(
         name=_line(data.get("name"), "name", required=True),
         address=_lines(data.get("address"), "address", required=True),
@@ -96,21 +104,29 @@ def parse_person(data) -> Person:
         previous_addresses=tuple(
             a for a in (_lines(x, "previous_addresses") for x in previous) if a
         ),
-        customer_numbers=tuple(
-            (_line(k, "customer_numbers"), _line(str(v), "customer_numbers"))
-            for k, v in numbers.items()
-        ),
+        customer_numbers=unscoped,
+        org_numbers=scoped,
+        country=_country(data.get("country")),
     )
+
+
+def _country(value) -> str:
+    code = _line(value, "country").lower() or HOME_COUNTRY
+    code = {"uk": "gb"}.get(code, code)
+    if not re.fullmatch(r"[a-z]{2}", code) or not country_name(code):
+        raise InputError("country: expected a two-letter country code such as gb or de")
+    return code
 
 
 def person_to_dict(person: Person) -> dict:
     return {
         "name": person.name,
         "address": list(person.address),
+        "country": person.country,
         "email": person.email,
         "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
         "previous_addresses": [list(a) for a in person.previous_addresses],
-        "customer_numbers": dict(person.customer_numbers),
+        "customer_numbers": numbers_to_dict(person),
     }
 
 
@@ -191,6 +207,7 @@ def build_letter_request(
     ``jurisdiction`` defaults from the organisation's country and ``locale`` from its
     request language. ``ground`` goes to the field the kind names (erasure or restriction).
     ``reference`` may stay empty until the request is stored, when the store assigns one.
+    The person's identifiers are narrowed to what this organisation needs.
     """
     try:
         kind = catalogue.get(right)
@@ -231,7 +248,9 @@ def build_letter_request(
         jurisdiction=jurisdiction,
         locale=locale,
         reference=reference,
-        person=person if isinstance(person, Person) else parse_person(person),
+        # Each organisation is told only the identifiers it needs (dsar/letters/identifiers.py).
+        person=disclosed_to(person if isinstance(person, Person) else parse_person(person),
+                            kind, org),
         recipient=recipient,
         today=today,
         channel=channel,

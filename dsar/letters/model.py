@@ -21,7 +21,11 @@ class Person:
     email: str = ""
     date_of_birth: date | None = None
     previous_addresses: tuple[tuple[str, ...], ...] = ()
+    # (label, number) pairs for any organisation whose record asks for such numbers…
     customer_numbers: tuple[tuple[str, str], ...] = ()
+    # …and (organisation slug, label, number) for that organisation only.
+    org_numbers: tuple[tuple[str, str, str], ...] = ()
+    country: str = "gb"  # ISO 3166-1 code of the person's address
 
 
 @dataclass(frozen=True)

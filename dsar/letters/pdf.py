@@ -40,6 +40,7 @@ from typing import Any, BinaryIO
 from urllib.parse import unquote
 
 from .model import Block, Letter, Party
+from .postal import window_lines
 from .text import clean_text, list_markers, one_line
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
@@ -211,11 +212,10 @@ def page_label_parts(label: str) -> tuple[tuple[str, str, str], str]:
     return ("", "/", ""), ""
 
 
-def _party(party: Party, *, name: bool, email: bool) -> dict[str, str]:
-    """A postal block as one string of lines (the template shows it with pre-line)."""
-    lines = [clean_text(party.name).strip()] if name else []
-    lines += [clean_text(a).strip() for a in party.address]
-    if email and party.email:
+def _sender(party: Party) -> dict[str, str]:
+    """The sender block as one string of lines (the template shows it with pre-line)."""
+    lines = [clean_text(a).strip() for a in party.address]
+    if party.email:
         lines.append(one_line(party.email))
     return {"name": clean_text(party.name).strip(),
             "block": "\n".join(line for line in lines if line)}
@@ -236,9 +236,9 @@ def _letter_context(letter: Letter, n: int) -> dict[str, Any]:
         "reference_line": one_line(f"{letter.reference_label}: {letter.reference}"),
         "page_label": parts,
         "page_order": order,
-        "sender": _party(letter.sender, name=False, email=True),  # name is set in bold
-        # No email in the window: the envelope shows a postal address only.
-        "recipient": _party(letter.recipient, name=True, email=False),
+        "sender": _sender(letter.sender),  # the name is set in bold
+        # No email in the window: the envelope shows a postal address only, each line once.
+        "recipient": {"block": "\n".join(clean_text(x).strip() for x in window_lines(letter.recipient))},
         "place_date": clean_text(letter.place_date or letter.date_text),
         "subject": clean_text(letter.subject),
         "salutation": clean_text(letter.salutation),

@@ -2,7 +2,7 @@
 
 ``render_text`` is what a person pastes into an organisation's web form or sends as an
 email body, so it is plain UTF-8, wrapped at 78 columns (RFC 5322's recommended line
-length) with hanging indents for list items.
+length) with hanging indents for list items; for email, each paragraph stays on one line.
 
 ``clean_text`` is applied by *every* renderer to every string taken from a Letter:
 control characters are invisible, break XML (DOCX, HTML) and can smuggle terminal escape
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import replace
 
 from .model import Block, Letter, Party
+from .postal import window_lines
 
 WIDTH = 78
 
@@ -58,17 +58,21 @@ def one_line(s: object) -> str:
     return " ".join(clean_text(s).split())
 
 
-def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
-    """Wrap each paragraph line of ``text``; ``first``/``rest`` are the indents."""
+def _wrap(text: str, first: str = "", rest: str = "", width: int | None = WIDTH) -> list[str]:
+    """Wrap each paragraph line of ``text``; ``first``/``rest`` are the indents. With
+    ``width`` None each line stays whole (after its indent)."""
     out: list[str] = []
     for i, line in enumerate(clean_text(text).split("\n")):
         if not line.strip():
             out.append("")
             continue
+        if width is None:
+            out.append((first if i == 0 else rest) + line.strip())
+            continue
         out.extend(
             textwrap.wrap(
                 line,
-                WIDTH,
+                width,
                 initial_indent=first if i == 0 else rest,
                 subsequent_indent=rest,
                 # Long URLs and reference numbers must stay intact when possible, but a
@@ -91,23 +95,23 @@ def list_markers(block: Block, bullet: str = "-") -> list[str]:
     return markers
 
 
-def _block_lines(block: Block) -> list[str]:
+def _block_lines(block: Block, width: int | None) -> list[str]:
     lines: list[str] = []
     if block.kind in ("numbered", "bullets"):
         if block.text:
-            lines.extend(_wrap(block.text))
+            lines.extend(_wrap(block.text, width=width))
         markers = list_markers(block)
-        width = max((len(m) for m in markers), default=1) + 1
+        indent = max((len(m) for m in markers), default=1) + 1
         for marker, item in zip(markers, block.items, strict=False):
-            lines.extend(_wrap(item, marker.ljust(width), " " * width))
+            lines.extend(_wrap(item, marker.ljust(indent), " " * indent, width))
     elif block.kind == "heading":
         title = one_line(block.text)
-        lines.extend(_wrap(title))
+        lines.extend(_wrap(title, width=width))
         lines.append("-" * min(len(title), WIDTH))
     elif block.kind == "quote":
-        lines.extend(_wrap(block.text, "    ", "    "))
+        lines.extend(_wrap(block.text, "    ", "    ", width))
     else:
-        lines.extend(_wrap(block.text))
+        lines.extend(_wrap(block.text, width=width))
     return lines
 
 
@@ -118,23 +122,25 @@ def _party_lines(party: Party) -> list[str]:
     return [line for line in lines if line]
 
 
-def render_text(letter: Letter) -> str:
-    """The letter as plain text, ending with a single newline."""
+def render_text(letter: Letter, width: int | None = WIDTH) -> str:
+    """The letter as plain text, ending with a single newline: wrapped at ``width``
+    columns, or with each paragraph on one line (width None, for email)."""
     parts: list[list[str]] = [
         _party_lines(letter.sender),
         # The recipient too, even in a web form: a complete letter names who it is for.
-        _party_lines(replace(letter.recipient, email="")),
-        _wrap(letter.place_date or letter.date_text),
-        _wrap(f"{letter.reference_label}: {letter.reference}"),
-        _wrap(letter.subject),
-        _wrap(letter.salutation),
+        [one_line(x) for x in window_lines(letter.recipient)],
+        _wrap(letter.place_date or letter.date_text, width=width),
+        _wrap(f"{letter.reference_label}: {letter.reference}", width=width),
+        _wrap(letter.subject, width=width),
+        _wrap(letter.salutation, width=width),
     ]
-    parts.extend(_block_lines(block) for block in letter.blocks)
-    parts.append(_wrap(letter.closing) + [""] + _wrap(letter.signature))
+    parts.extend(_block_lines(block, width) for block in letter.blocks)
+    parts.append(_wrap(letter.closing, width=width) + [""] + _wrap(letter.signature, width=width))
     if letter.enclosures:
-        enclosures = _wrap(letter.enclosures_heading) if letter.enclosures_heading else []
+        enclosures = (_wrap(letter.enclosures_heading, width=width)
+                      if letter.enclosures_heading else [])
         for item in letter.enclosures:
-            enclosures.extend(_wrap(item, "- ", "  "))
+            enclosures.extend(_wrap(item, "- ", "  ", width))
         parts.append(enclosures)
     paragraphs = ["\n".join(lines).rstrip() for lines in parts if lines]
     return "\n\n".join(p for p in paragraphs if p) + "\n"

@@ -3,7 +3,9 @@ stored request back into the plain values compose() takes."""
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 from datetime import date
 
 from sqlalchemy import select, update
@@ -20,10 +22,26 @@ from dsar.requests.status import CaseState, EventValue, derive
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
-def new_reference() -> str:
-    """A short random reference such as DSAR-7K3M-Q9XT (40 random bits)."""
+# Words of a name that say what kind of body it is rather than which one.
+_GENERIC_WORDS = {"the", "ltd", "limited", "plc", "llp", "llc", "inc", "co", "gmbh", "ag", "se",
+                  "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "kg", "uk", "group", "holding",
+                  "holdings"}
+
+
+def reference_prefix(organisation: str) -> str:
+    """Up to three letters naming the organisation ("Experian Ltd" → "EXP"), so that a
+    reference says whom it was sent to; "REF" for a name with no Latin letters."""
+    ascii_name = unicodedata.normalize("NFKD", organisation).encode("ascii", "ignore").decode()
+    words = re.findall(r"[A-Za-z0-9]+", ascii_name)
+    named = [w for w in words if w.lower() not in _GENERIC_WORDS] or words
+    return named[0][:3].upper() if named else "REF"
+
+
+def new_reference(organisation: str) -> str:
+    """A short random reference such as EXP-7K3M-Q9XT: the organisation's first letters and
+    40 random bits, in letters that cannot be misread."""
     chars = "".join(secrets.choice(_ALPHABET) for _ in range(8))
-    return f"DSAR-{chars[:4]}-{chars[4:]}"
+    return f"{reference_prefix(organisation)}-{chars[:4]}-{chars[4:]}"
 
 
 def create_workspace(session: Session, kind: str = "private") -> tuple[Workspace, str]:
@@ -41,9 +59,9 @@ def find_workspace(session: Session, token: str) -> Workspace | None:
     return session.scalar(select(Workspace).where(Workspace.token_hash == hash_token(token)))
 
 
-def _unused_reference(session: Session) -> str:
+def _unused_reference(session: Session, organisation: str) -> str:
     while True:
-        reference = new_reference()
+        reference = new_reference(organisation)
         taken = session.scalar(select(DataRequest.id).where(DataRequest.reference == reference))
         if taken is None:
             return reference
@@ -64,7 +82,7 @@ def create_request(
 ) -> DataRequest:
     request = DataRequest(
         workspace_id=workspace.id,
-        reference=_unused_reference(session),
+        reference=_unused_reference(session, recipient.get("name", "")),
         right=right,
         jurisdiction=jurisdiction,
         language=language,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from dsar.directory.schema import EMAIL_RE, OrgRecord
 from dsar.directory.services import get_organisation
 from dsar.letters.compose import available_locales
+from dsar.letters.identifiers import numbers_value, parse_identifiers
 from dsar.letters.inputs import (
     MAX_FIELD,
     MAX_TEXT,
@@ -200,7 +201,10 @@ def needs_identifier_step(session: Session, data: dict) -> bool:
     )
 
 
-def validate_identifiers(form) -> StepResult:
+def validate_identifiers(form, chosen_slugs: list[str]) -> StepResult:
+    """Date of birth, previous addresses, and numbers as "Label: number" (for every chosen
+    organisation that asks for such numbers) or "short-name / Label: number" (for that one
+    organisation only, which must be one of ``chosen_slugs``)."""
     result = StepResult()
     day, month, year = (_text(form, f"dob-{p}") for p in ("day", "month", "year"))
     result.values = {
@@ -216,12 +220,18 @@ def validate_identifiers(form) -> StepResult:
             result.values["date_of_birth"] = dob.isoformat()
         except ValueError:
             result.errors["dob-day"] = _l("Date of birth must be a real date in the past, like 27 3 1980")
-    for line in result.values["customer_numbers"].splitlines():
-        if line.strip() and ":" not in line:
+    try:
+        scopes = parse_identifiers(result.values["customer_numbers"])
+    except ValueError:
+        result.errors["customer_numbers"] = _l(
+            "Write each number as a label, a colon and the number, like Account: 12345"
+        )
+    else:
+        unknown = [scope for scope in scopes if scope and scope not in chosen_slugs]
+        if unknown:
             result.errors["customer_numbers"] = _l(
-                "Write each number as a label, a colon and the number, like Account: 12345"
-            )
-            break
+                "%(name)s is not one of the organisations you chose: start the line with one of "
+                "the short names listed, or leave it out", name=unknown[0][:60])
     return _check_controls(result)
 
 
@@ -270,14 +280,17 @@ def letter_language(org: ChosenOrg, chosen: dict) -> str:
     return default_letter_language(org.record or org.recipient)
 
 
+def identifier_numbers(data: dict) -> dict[str, dict[str, str]]:
+    """The numbers of a draft's identifiers step: scope ("" or a slug) → label → number."""
+    try:
+        return parse_identifiers(data.get("identifiers", {}).get("customer_numbers", ""))
+    except ValueError:  # not saved unless valid; an old draft's text is dropped, not sent
+        return {}
+
+
 def person_value(data: dict) -> dict:
+    """The draft's person in the person file's form (see dsar/letters/inputs.py)."""
     details, ids = data.get("details", {}), data.get("identifiers", {})
-    numbers = {}
-    for line in ids.get("customer_numbers", "").splitlines():
-        if ":" in line:
-            label, number = line.split(":", 1)
-            if label.strip() and number.strip():
-                numbers[label.strip()] = number.strip()
     addresses = [
         [x.strip() for x in block.splitlines() if x.strip()]
         for block in re.split(r"\n\s*\n", ids.get("previous_addresses", ""))
@@ -288,7 +301,7 @@ def person_value(data: dict) -> dict:
         "email": details.get("email", ""),
         "date_of_birth": ids.get("date_of_birth"),
         "previous_addresses": [a for a in addresses if a],
-        "customer_numbers": numbers,
+        "customer_numbers": numbers_value(identifier_numbers(data)),
     }
 
 

@@ -144,7 +144,11 @@ def details():
 
 @bp.route("/write/identifiers", methods=["GET", "POST"])
 def identifiers():
-    return _simple_step("identifiers", "wizard/identifiers.html", wiz.validate_identifiers)
+    # A number can be meant for one organisation: the page lists their short names.
+    chosen = [org for org in wiz.chosen_orgs(db(), _draft().data or {}) if org.record]
+    slugs = [org.key for org in chosen]
+    return _simple_step("identifiers", "wizard/identifiers.html",
+                        lambda form: wiz.validate_identifiers(form, slugs), chosen=chosen)
 
 
 @bp.route("/write/more", methods=["GET", "POST"])
@@ -185,8 +189,9 @@ def check():
             return redirect(url_for("requests.workspace", token=token, created=1))
     return render_template(
         "wizard/check.html", data=data, chosen=chosen, right=get_right(data["right"]),
-        person=wiz.person_value(data), languages=languages, locales=available_locales(),
-        all_locales=LETTER_LOCALES, errors=errors,
+        person=wiz.person_value(data), numbers=wiz.identifier_numbers(data),
+        org_names={org.key: org.recipient.name for org in chosen}, languages=languages,
+        locales=available_locales(), all_locales=LETTER_LOCALES, errors=errors,
         show_identifiers=wiz.needs_identifier_step(db(), data),
         show_more=wiz.needs_more_step(data),
     ), (400 if errors else 200)

@@ -53,7 +53,7 @@ def test_walk_to_the_pdf(page, live_server, tmp_path):
     pages = PdfReader(io.BytesIO(path.read_bytes())).pages
     text = " ".join(" ".join(p.extract_text() for p in pages).split())
     assert "Experian Ltd" in text and "Siân Llŵyd" in text
-    assert re.search(r"DSAR-[0-9A-Z]{4}-[0-9A-Z]{4}", text)
+    assert re.search(r"EXP-[0-9A-Z]{4}-[0-9A-Z]{4}", text)
     assert "C-203/22" in text and "I was refused a phone contract in March." in text
 
 

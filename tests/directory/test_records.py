@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,8 @@ CRA_ADDRESSES = {
         ("Consumer Services Team", "PO Box 647", "Unit 4", "Hull", "HU9 9QZ"),
     ),
 }
-# The ICO's published address (ico.org.uk, "Directions to our head office").
+# The ICO's published address (ico.org.uk, "Directions to our head office"), below its name.
 ICO_ADDRESS = (
-    "Information Commissioner's Office",
     "Wycliffe House",
     "Water Lane",
     "Wilmslow",
@@ -108,6 +108,18 @@ def test_slug_convention():
 def test_uk_addresses_have_a_postcode():
     _assert_every_record(lambda r: [f"no UK postcode in {r.address}"]
                          if r.country == "gb" and r.address and uk_postcode(r.address) is None else [])
+
+
+def _folded(line: str) -> str:
+    """Case, accents and punctuation ignored (independent of the renderers' own fold)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", line).casefold() if c.isalnum())
+
+
+def test_address_does_not_repeat_the_name():
+    # Letters print the name above the address: a first line repeating it shows twice in
+    # the envelope window.
+    _assert_every_record(lambda r: [f"first address line repeats the name: {r.address[0]!r}"]
+                         if r.address and _folded(r.address[0]) == _folded(r.name) else [])
 
 
 def test_uk_nation_only_for_gb():

@@ -27,7 +27,7 @@ STEP_FORMS = {
 
 
 def walk(client, *, orgs=("experian-gb",), right="score_pack", details=None, more=None,
-         steps=("identifiers", "more")):
+         identifiers=None, steps=("identifiers", "more")):
     """Complete the wizard, expecting exactly ``steps`` between "your details" and "check your
     answers" (identifiers for credit reference agencies, "more" where the right asks for it);
     return the confirmation page response."""
@@ -41,7 +41,8 @@ def walk(client, *, orgs=("experian-gb",), right="score_pack", details=None, mor
     })
     for step in steps:
         assert response.status_code == 302 and response.headers["Location"].endswith(f"/write/{step}")
-        response = post(client, f"/write/{step}", (more if step == "more" else None) or STEP_FORMS[step])
+        given = {"more": more, "identifiers": identifiers}[step]
+        response = post(client, f"/write/{step}", given or STEP_FORMS[step])
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"].endswith("/write/check")
     response = post(client, "/write/check", {})
@@ -72,7 +73,7 @@ def test_full_walk_gives_letters_in_every_format(client):
     assert page.status_code == 200 and "Your letters are ready" in html
     assert page.headers["Cache-Control"] == "no-store"
     link = re.search(r'class="secret-link"><a href="([^"]+)"', html).group(1)
-    reference = re.search(r"DSAR-[0-9A-Z]{4}-[0-9A-Z]{4}", html).group(0)
+    reference = re.search(r"EXP-[0-9A-Z]{4}-[0-9A-Z]{4}", html).group(0)
     pdf_url = re.search(r'href="(/w/[^"]+/letter\.pdf)"', html).group(1)
     pdf = client.get(pdf_url)
     assert pdf.mimetype == "application/pdf"
@@ -98,7 +99,7 @@ def test_email_format_for_an_organisation_with_an_address(client):
     eml_url = re.search(r'href="(/w/[^"]+/letter\.eml)"', html).group(1)
     message = email.message_from_bytes(client.get(eml_url).data, policy=email.policy.default)
     assert message["To"].addresses[0].addr_spec.lower() == "ukdpo@equifax.com"
-    assert re.search(r"DSAR-[0-9A-Z]{4}-[0-9A-Z]{4}", message["Subject"])
+    assert re.search(r"EQU-[0-9A-Z]{4}-[0-9A-Z]{4}", message["Subject"])
     assert 'href="mailto:UKDPO@equifax.com?subject=' in html
 
 
@@ -106,7 +107,48 @@ def test_one_letter_per_organisation(client):
     html = walk(client, orgs=("experian-gb", "equifax-gb", "transunion-gb"), right="access",
                 steps=("identifiers",)).get_data(as_text=True)
     assert "3 letters have been written" in html
-    assert len(set(re.findall(r"DSAR-[0-9A-Z]{4}-[0-9A-Z]{4}", html))) == 3
+    references = set(re.findall(r"\b[A-Z]{3}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", html))
+    assert {r[:3] for r in references} == {"EXP", "EQU", "TRA"}
+
+
+def _pdf_texts(client, html: str) -> dict[str, str]:
+    """Each letter's PDF text by the organisation it is addressed to (first window line)."""
+    texts = {}
+    for url in re.findall(r'href="(/w/[^"]+/letter\.pdf)"', html):
+        pages = PdfReader(io.BytesIO(client.get(url).data)).pages
+        text = " ".join(" ".join(p.extract_text() for p in pages).split())
+        name = next(n for n in ("Experian Ltd", "Acxiom Ltd", "SCHUFA Holding AG") if n in text)
+        texts[name] = text
+    return texts
+
+
+def test_a_number_for_one_organisation_reaches_only_that_one(client):
+    numbers = ("Customer number: 12345678\n"
+               "experian-gb / CreditExpert account number: CE-555-0101")
+    html = walk(client, orgs=("experian-gb", "acxiom-gb", "schufa-de"), right="access",
+                steps=("identifiers",), identifiers={"dob-day": "27", "dob-month": "3", "dob-year": "1984",
+                                                     "customer_numbers": numbers}).get_data(as_text=True)
+    texts = _pdf_texts(client, html)
+    assert set(texts) == {"Experian Ltd", "Acxiom Ltd", "SCHUFA Holding AG"}
+    assert "CreditExpert account number: CE-555-0101" in texts["Experian Ltd"]
+    assert "CE-555-0101" not in texts["Acxiom Ltd"] and "CE-555-0101" not in texts["SCHUFA Holding AG"]
+    assert not any("12345678" in text for text in texts.values())  # none asks for numbers
+    assert "1984" in texts["Experian Ltd"] and "1984" in texts["SCHUFA Holding AG"]
+    assert "1984" not in texts["Acxiom Ltd"]
+
+
+def test_a_number_for_an_organisation_not_chosen_is_an_error(client):
+    post(client, "/write/organisations", {"orgs": ["experian-gb"], "shown": ["experian-gb"]})
+    post(client, "/write/request", {"right": "access"})
+    post(client, "/write/details", {"name": "A B", "address": "1 Road\nLeeds\nLS1 1AA"})
+    page = client.get("/write/identifiers").get_data(as_text=True)
+    assert "<code>experian-gb</code> – Experian Ltd" in page
+    response = post(client, "/write/identifiers", {"customer_numbers": "equifax-gb / Account: 1"})
+    assert response.status_code == 400
+    assert "equifax-gb is not one of the organisations you chose" in response.get_data(as_text=True)
+    response = post(client, "/write/identifiers", {"customer_numbers": "experian-gb / Account: 1"})
+    assert response.status_code == 302
+    assert "Account: 1 (only to Experian Ltd)" in client.get("/write/check").get_data(as_text=True)
 
 
 def test_missing_fields_show_error_summary_and_keep_input(client):
