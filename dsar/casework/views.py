@@ -182,3 +182,7 @@ def delete_client(client_id: str):
             db().commit()
             return redirect(url_for("casework.clients", team=g.team.slug, deleted=1))
     return render_template("casework/delete.html", client=client, errors=errors), (400 if errors else 200)
+
+
+# The client's letters (authority, letters to several organisations) register on this blueprint.
+from dsar.casework import views_letters  # noqa: E402,F401

@@ -192,6 +192,7 @@ def compose(request: LetterRequest, catalogue: Catalogue = CATALOGUE) -> Letter:
     builder = LetterBuilder()
     person = request.person
     fmt = date_formatter(request.locale)
+    representative = request.representative
     context = {
         "uk": request.jurisdiction == "uk",
         "eu": request.jurisdiction == "eu",
@@ -204,7 +205,8 @@ def compose(request: LetterRequest, catalogue: Catalogue = CATALOGUE) -> Letter:
         "due_date": fmt(due),
         "is_cra": "credit_reference_agency" in request.recipient.categories,
         "person_name": clean(person.name),
-        "person_email": clean(person.email),
+        # Replies go to whoever writes: the person, or their representative.
+        "person_email": clean(representative.email if representative else person.email),
         "date_of_birth": fmt(person.date_of_birth) if person.date_of_birth else "",
         "previous_addresses": [", ".join(clean(x) for x in a) for a in person.previous_addresses],
         "customer_numbers": [(clean(k), clean(v)) for k, v in person.customer_numbers],
@@ -215,17 +217,31 @@ def compose(request: LetterRequest, catalogue: Catalogue = CATALOGUE) -> Letter:
         "decision": clean(request.decision),
         "recipient_email": request.recipient.email,
         "complaints_to_controller": request.today >= CONTROLLER_COMPLAINTS_FROM,
+        "representative": representative_context(representative, fmt),
+        "person_address": ", ".join(clean(x) for x in person.address),
         **builder.functions(),
     }
     env.get_template("letter.j2").render(context)
     return render_letter(
         env, builder, context, kind=right.key, locale=request.locale,
-        jurisdiction=request.jurisdiction, reference=request.reference, person=person,
+        jurisdiction=request.jurisdiction, reference=request.reference,
+        # A representative is the sender and signs; the person is named in the body.
+        person=Person(representative.name, representative.address, representative.email)
+        if representative else person,
         recipient=Party(clean(request.recipient.name),
                         tuple(clean(x) for x in request.recipient.address),
                         request.recipient.email),
         today=request.today, due=due,
     )
+
+
+def representative_context(representative, fmt) -> dict | None:
+    """What fragments/representative.j2 reads (None when the person writes themselves)."""
+    if representative is None:
+        return None
+    expires = representative.authority_expires_on
+    return {"name": clean(representative.name), "safe_contact": representative.safe_contact,
+            "authority_expires_on": fmt(expires) if expires else ""}
 
 
 def render_letter(env: ImmutableSandboxedEnvironment, builder: LetterBuilder, context: dict, *,
