@@ -2,8 +2,8 @@
 one Letter out (the same model every renderer reads), its words in
 ``letters/kinds/letter_of_authority/``.
 
-It is a document, not a request: it has no recipient, no deadline, no salutation or
-closing; it ends with the lines where the client signs and dates it.
+It is a document, not a request: it is addressed to whom it may concern, has no deadline
+and no salutation; its sign-off is the space where the client signs, and the date line.
 """
 
 from __future__ import annotations
@@ -73,12 +73,13 @@ def compose_authority(document: AuthorityDocument, catalogue: Catalogue = CATALO
     }
     titles = env.get_template(f"kinds/{KIND}/titles.j2").make_module(context)
     builder.subject(titles.subject_line)
-    env.get_template(f"kinds/{KIND}/part.j2").render(context)
-    # The client's address is in the body (marked for identification only with safe
-    # contact), never in a sender block that could be read as a return address.
+    part = env.get_template(f"kinds/{KIND}/part.j2").make_module(context)
+    # The client's address is in the body (left out with safe contact), never in a sender
+    # block that could be read as a return address.
     letter = render_letter(
         env, builder, context, kind=KIND, locale=document.locale, jurisdiction="uk",
-        reference=document.reference, person=Person(client.name, ()), recipient=Party(""),
-        today=document.today, due=None,
+        reference=document.reference, person=Person(client.name, ()),
+        recipient=Party(str(titles.addressee)), today=document.today, due=None,
     )
-    return replace(letter, salutation="", closing="", signature="")
+    return replace(letter, salutation="", closing=str(part.signature_label).strip(),
+                   signature=str(part.date_line).strip())

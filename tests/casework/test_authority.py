@@ -6,18 +6,26 @@ read-only members cannot generate, upload or write."""
 from __future__ import annotations
 
 import io
+import re
 import stat
 from datetime import date
 
 import pytest
+from babel.messages.pofile import read_po
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from dsar import i18n
 from dsar.casework.models import Authority
+from dsar.letters.authority import AuthorityDocument, compose_authority
+from dsar.letters.compose import LETTER_LOCALES, compose
+from dsar.letters.inputs import build_letter_request
+from dsar.letters.model import Person, Representative
+from dsar.letters.text import render_text
 from dsar.requests.models import DataRequest
 from dsar.rights import RIGHT_KEYS
 from tests.casework.conftest import authorise, png_bytes, post_form
-from tests.conftest import csrf_token
+from tests.conftest import EXPERIAN, csrf_token
 
 CRAS = ["experian-gb", "equifax-gb", "transunion-gb"]
 
@@ -181,3 +189,26 @@ def test_a_read_only_member_cannot_upload_the_signed_copy(world, casefile, db_se
 
 def test_the_authority_is_not_a_request_the_wizard_offers():
     assert "letter_of_authority" not in RIGHT_KEYS
+
+
+@pytest.mark.parametrize("locale", LETTER_LOCALES)
+def test_the_authority_and_a_letter_for_a_client_in_every_language(locale):
+    """Every sentence of the authority and of the representative's letter is translated:
+    no English run of more than 40 characters from the letters' catalog is left."""
+    with i18n.LETTERS.template.open("rb") as fh:
+        english = {run.strip() for m in read_po(fh) if m.id
+                   for run in re.split(r"%\(\w+\)[sd]", m.id) if len(run.strip()) > 40}
+    client = Person("Jo Bloggs", ("1 Safe Street", "Leeds"), date_of_birth=date(1980, 3, 27),
+                    previous_addresses=(("3 Old Road", "Leeds"),))
+    team = Representative("Leeds Debt Advice", ("2 Help Street", "Leeds"), "help@leeds.example",
+                          date(2027, 11, 26), safe_contact=True)
+    authority = compose_authority(AuthorityDocument(
+        client=client, team=team, organisations=("Experian Ltd",), rights=tuple(RIGHT_KEYS),
+        expires_on=date(2027, 11, 26), today=date(2026, 11, 26), locale=locale, safe_contact=True))
+    letter = compose(build_letter_request(right="access", org=EXPERIAN, person=client, today=date(2026, 11, 26),
+                                          reference="DSAR-TEST", locale=locale, representative=team))
+    for text in (render_text(authority), render_text(letter)):
+        flat = " ".join(text.split())
+        assert "Jo Bloggs" in flat and "Leeds Debt Advice" in flat
+        if locale != "en":
+            assert not [s for s in english if s in flat], locale
