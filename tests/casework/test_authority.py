@@ -205,8 +205,9 @@ def test_the_authority_and_a_letter_for_a_client_in_every_language(locale):
     authority = compose_authority(AuthorityDocument(
         client=client, team=team, organisations=("Experian Ltd",), rights=tuple(RIGHT_KEYS),
         expires_on=date(2027, 11, 26), today=date(2026, 11, 26), locale=locale, safe_contact=True))
-    letter = compose(build_letter_request(right="access", org=EXPERIAN, person=client, today=date(2026, 11, 26),
-                                          reference="DSAR-TEST", locale=locale, representative=team))
+    letter = compose(build_letter_request(
+        right="access", org=EXPERIAN, person=client, today=date(2026, 11, 26), reference="DSAR-TEST",
+        locale=locale, representative=team))
     for text in (render_text(authority), render_text(letter)):
         flat = " ".join(text.split())
         assert "Jo Bloggs" in flat and "Leeds Debt Advice" in flat

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from dsar.casework.models import Client
+from dsar.letters.compose import compose
 from dsar.letters.formats import render
 from dsar.requests.models import DataRequest
 from dsar.requests.services import letter_request
@@ -60,7 +61,7 @@ def test_three_agencies_at_once_make_three_requests_and_one_print_file(world, ca
     # Each letter starts on a fresh sheet: its length, plus a blank page when that is odd.
     starts, position = [], 0
     for request in requests:
-        single = render(letter_request_letter(request), "pdf").content
+        single = render(compose(letter_request(request)), "pdf").content
         count = len(PdfReader(io.BytesIO(single)).pages)
         starts.append(position)
         for blank in range(position + count, position + count + count % 2):
@@ -100,12 +101,6 @@ def test_three_agencies_at_once_make_three_requests_and_one_print_file(world, ca
     assert caseload.count("30 December 2026") == 3
 
 
-def letter_request_letter(request):
-    from dsar.letters.compose import compose
-
-    return compose(letter_request(request))
-
-
 def test_each_letter_can_be_downloaded_again(world, casefile, db_session):
     authorise(world, casefile)
     _write_to_the_agencies(world, casefile)
@@ -142,12 +137,12 @@ def test_a_request_that_needs_more_asks_for_it_on_the_same_form(world, casefile,
     assert response.status_code == 400
     assert 'href="#corrections"' in response.get_data(as_text=True)
     assert db_session.scalar(select(DataRequest)) is None
+    correction = "My address is shown as 12 Hill Road; it should be 21 Hill Road."
     response = post_form(world.worker, f"/t/{world.team.slug}/clients/{casefile.public_id}/letters/new", {
-        "orgs": ["experian-gb"], "right": "rectification", "action": "write",
-        "corrections": "My address is shown as 12 Hill Road; it should be 21 Hill Road."})
+        "orgs": ["experian-gb"], "right": "rectification", "action": "write", "corrections": correction})
     assert response.status_code == 302
     request = db_session.scalar(select(DataRequest))
-    assert letter_request(request).corrections == ("My address is shown as 12 Hill Road; it should be 21 Hill Road.",)
+    assert letter_request(request).corrections == (correction,)
 
 
 def test_letters_of_another_client_or_team_are_not_found(world, casefile, db_session, make_team):
@@ -157,5 +152,5 @@ def test_letters_of_another_client_or_team_are_not_found(world, casefile, db_ses
     other_team, _token = make_team("Bradford Advice", "admin@bradford.example")
     assert world.worker.get(f"/t/{world.team.slug}/clients/nobody/letters/{request.public_id}.pdf"
                             ).status_code == 404
-    assert world.worker.get(f"/t/{other_team.slug}/clients/{casefile.public_id}/letters.pdf?r={request.public_id}"
-                            ).status_code == 404
+    elsewhere = f"/t/{other_team.slug}/clients/{casefile.public_id}/letters.pdf?r={request.public_id}"
+    assert world.worker.get(elsewhere).status_code == 404
