@@ -9,8 +9,8 @@ from flask import Response, abort, g, redirect, render_template, request, url_fo
 
 from dsar.casework import authority as authorities
 from dsar.casework import letter_forms, letters
+from dsar.casework.blueprint import bp, load_client, uploads_dir
 from dsar.casework.models import Authority, Client
-from dsar.casework.views import bp, load_client, uploads_dir
 from dsar.directory.services import get_organisation, search_organisations
 from dsar.letters.formats import render
 from dsar.letters.inputs import InputError
