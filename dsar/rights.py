@@ -12,6 +12,10 @@ A letter kind is one folder under ``letters/kinds/<kind>/`` and nothing else:
   (letter text, ``letters`` domain).
 - ``part.j2``: the body of the request (not for packs).
 
+A kind marked ``document = true`` (the letter of authority a client signs) is not a request
+to an organisation: it is kept in ``Catalogue.documents``, out of the request kinds that the
+wizard, the CLI and ``compose()`` offer.
+
 The words of every letter live in ``letters/``; this module only reads the entries.
 """
 
@@ -47,7 +51,7 @@ DETAILS = ("reasons", "corrections", "decision", *GROUNDS)
 
 _ENTRY_FIELDS = {"order", "label", "hint"}
 _SINGLE_FIELDS = _ENTRY_FIELDS | {"citations", "needs", "optional", "finds_data",
-                                  "says_free_of_charge"}
+                                  "says_free_of_charge", "document"}
 _PACK_FIELDS = _ENTRY_FIELDS | {"parts"}
 
 
@@ -67,6 +71,8 @@ class Right:
     finds_data: bool = True
     # Whether the kind's own text says acting on it is free of charge (Art 12(5)).
     says_free_of_charge: bool = False
+    # A document for the person to sign (not a request to an organisation).
+    document: bool = False
     order: int = 0
 
     @property
@@ -97,10 +103,17 @@ class Catalogue:
 
     kinds_dirs: tuple[Path, ...]
     rights: Mapping[str, Right] = field(default_factory=dict)
+    documents: Mapping[str, Right] = field(default_factory=dict)
 
     def get(self, key: str) -> Right:
         try:
             return self.rights[key]
+        except KeyError:
+            raise UnknownRight(key) from None
+
+    def document(self, key: str) -> Right:
+        try:
+            return self.documents[key]
         except KeyError:
             raise UnknownRight(key) from None
 
@@ -124,10 +137,12 @@ def load_catalogue(*kinds_dirs: Path) -> Catalogue:
             entries[key] = (path, _read_entry(path))
     singles = {key: _single(key, path, entry)
                for key, (path, entry) in entries.items() if "parts" not in entry}
+    documents = {key: right for key, right in singles.items() if right.document}
+    singles = {key: right for key, right in singles.items() if not right.document}
     packs = {key: _pack(key, path, entry, singles)
              for key, (path, entry) in entries.items() if "parts" in entry}
     ordered = sorted({**singles, **packs}.values(), key=lambda r: (r.order, r.key))
-    return Catalogue(tuple(Path(d) for d in kinds_dirs), {r.key: r for r in ordered})
+    return Catalogue(tuple(Path(d) for d in kinds_dirs), {r.key: r for r in ordered}, documents)
 
 
 def _read_entry(path: Path) -> dict:
@@ -185,6 +200,7 @@ def _single(key: str, path: Path, entry: dict) -> Right:
         optional=_names(path, entry, "optional", DETAILS),
         finds_data=bool(entry.get("finds_data", True)),
         says_free_of_charge=bool(entry.get("says_free_of_charge", False)),
+        document=bool(entry.get("document", False)),
         order=entry.get("order", 0),
     )
 

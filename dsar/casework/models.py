@@ -59,6 +59,9 @@ class Authority(Base):
     organisations: Mapped[list] = mapped_column(JSON, default=list)  # slugs; [] = any organisation
     rights: Mapped[list] = mapped_column(JSON, default=list)
     expires_on: Mapped[date] = mapped_column(Date)
+    # The document as generated: its date and language (so it is re-rendered as signed).
+    issued_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     signed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # The signed copy (PDF, PNG or JPEG), stored like other uploads under a random name.
     stored_name: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)

@@ -1,29 +1,23 @@
 """The caseload and clients of a team (under /t/<team>/, behind the team-area guard).
-Thin: parse the form, call a service, write the audit line, render."""
+Thin: parse the form, call a service, write the audit line, render. A client's letters are
+in views_letters, registered on the same blueprint."""
 
 from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from dsar.casework import caseload as caseload_service
 from dsar.casework import forms, retention, services
+from dsar.casework import views_letters as _letters  # noqa: F401 - registers its routes
+from dsar.casework.blueprint import bp, load_client, uploads_dir
 from dsar.casework.models import Client
 from dsar.letters.compose import available_locales
 from dsar.teams.auth import require
 from dsar.teams.views import log
 from dsar.web.context import db, today
-
-bp = Blueprint("casework", __name__, url_prefix="/t/<team>")
-
-
-def load_client(client_id: str) -> Client:
-    client = services.get_client(db(), g.team.id, client_id)
-    if client is None:
-        abort(404)
-    return client
 
 
 @bp.get("/")
@@ -147,10 +141,6 @@ def close_client(client_id: str):
         log("client_closed", "client", client.public_id)
     db().commit()
     return redirect(url_for("casework.client", team=g.team.slug, client_id=client.public_id))
-
-
-def uploads_dir():
-    return current_app.config["DSAR_SETTINGS"].instance_path / "uploads"
 
 
 @bp.get("/clients/<client_id>/export.zip")

@@ -213,6 +213,7 @@ def compose(request: LetterRequest, catalogue: Catalogue = CATALOGUE) -> Letter:
     builder = LetterBuilder()
     person = request.person
     fmt = date_formatter(request.locale)
+    representative = request.representative
     context = {
         "uk": request.jurisdiction == "uk",
         "eu": request.jurisdiction == "eu",
@@ -226,7 +227,8 @@ def compose(request: LetterRequest, catalogue: Catalogue = CATALOGUE) -> Letter:
         "due_date": fmt(due),
         "is_cra": "credit_reference_agency" in request.recipient.categories,
         "person_name": clean(person.name),
-        "person_email": clean(person.email),
+        # Replies go to whoever writes: the person, or their representative.
+        "person_email": clean(representative.email if representative else person.email),
         "date_of_birth": fmt(person.date_of_birth) if person.date_of_birth else "",
         "previous_addresses": [", ".join(clean(x) for x in a) for a in person.previous_addresses],
         "customer_numbers": [(clean(k), clean(v)) for k, v in person.customer_numbers],
@@ -237,15 +239,29 @@ def compose(request: LetterRequest, catalogue: Catalogue = CATALOGUE) -> Letter:
         "decision": clean(request.decision),
         "recipient_email": request.recipient.email,
         "complaints_to_controller": request.today >= CONTROLLER_COMPLAINTS_FROM,
+        "representative": representative_context(representative, fmt),
+        "person_address": ", ".join(clean(x) for x in person.address),
         **builder.functions(),
     }
     env.get_template("letter.j2").render(context)
-    sender, recipient = postal_parties(person, request.recipient)
+    # A representative is the sender and signs; the person is named in the body.
+    writer = (Person(representative.name, representative.address, representative.email,
+                     country=person.country) if representative else person)
+    sender, recipient = postal_parties(writer, request.recipient)
     return render_letter(
         env, builder, context, kind=right.key, locale=request.locale,
         jurisdiction=request.jurisdiction, reference=request.reference, sender=sender,
         recipient=recipient, today=request.today, due=due,
     )
+
+
+def representative_context(representative, fmt) -> dict | None:
+    """What fragments/representative.j2 reads (None when the person writes themselves)."""
+    if representative is None:
+        return None
+    expires = representative.authority_expires_on
+    return {"name": clean(representative.name), "safe_contact": representative.safe_contact,
+            "authority_expires_on": fmt(expires) if expires else ""}
 
 
 def render_letter(env: ImmutableSandboxedEnvironment, builder: LetterBuilder, context: dict, *,

@@ -15,7 +15,7 @@ from datetime import date
 from dsar.directory.schema import EMAIL_RE, OrgRecord
 from dsar.letters.compose import CHANNELS, LETTER_LOCALES, available_locales
 from dsar.letters.identifiers import disclosed_to, numbers_to_dict, split_numbers
-from dsar.letters.model import LetterRequest, Person, Recipient
+from dsar.letters.model import LetterRequest, Person, Recipient, Representative
 from dsar.letters.postal import HOME_COUNTRY, country_name
 from dsar.letters.text import has_hidden_controls
 from dsar.rights import (
@@ -178,6 +178,27 @@ def recipient_from_dict(data: dict) -> Recipient:
     )
 
 
+def representative_to_dict(representative: Representative | None) -> dict | None:
+    if representative is None:
+        return None
+    expires = representative.authority_expires_on
+    return {"name": representative.name, "address": list(representative.address),
+            "email": representative.email, "safe_contact": representative.safe_contact,
+            "authority_expires_on": expires.isoformat() if expires else None}
+
+
+def representative_from_dict(data: dict | None) -> Representative | None:
+    """The stored form back (None for a request the person made themselves)."""
+    if not data:
+        return None
+    expires = data.get("authority_expires_on")
+    return Representative(
+        name=data["name"], address=tuple(data.get("address") or ()), email=data.get("email") or "",
+        authority_expires_on=date.fromisoformat(expires) if expires else None,
+        safe_contact=bool(data.get("safe_contact")),
+    )
+
+
 def default_letter_language(org: OrgRecord | Recipient) -> str:
     """The organisation's request language where we can write in it, else English."""
     language = org.request_language if isinstance(org, OrgRecord) else ""
@@ -199,6 +220,7 @@ def build_letter_request(
     ground: str | None = "",
     decision: str | None = "",
     catalogue: Catalogue = CATALOGUE,
+    representative: Representative | None = None,
 ) -> LetterRequest:
     """A checked ``LetterRequest`` from a person's choices, or ``InputError``.
 
@@ -208,6 +230,7 @@ def build_letter_request(
     request language. ``ground`` goes to the field the kind names (erasure or restriction).
     ``reference`` may stay empty until the request is stored, when the store assigns one.
     The person's identifiers are narrowed to what this organisation needs.
+    ``representative``: who writes for the person (a team under a signed authority).
     """
     try:
         kind = catalogue.get(right)
@@ -254,6 +277,7 @@ def build_letter_request(
         recipient=recipient,
         today=today,
         channel=channel,
+        representative=representative,
         **values,
     )
 
@@ -267,4 +291,6 @@ def request_details(request: LetterRequest) -> dict:
         "erasure_ground": request.erasure_ground,
         "restriction_ground": request.restriction_ground,
         "decision": request.decision,
+        **({"representative": representative_to_dict(request.representative)}
+           if request.representative else {}),
     }

@@ -39,6 +39,19 @@ class Recipient:
 
 
 @dataclass(frozen=True)
+class Representative:
+    """Who writes for the person (a team acting for its client under a signed authority):
+    the letter's sender and reply address. The person stays the data subject, identified
+    in the body; with ``safe_contact`` the letter asks that nobody write to them directly."""
+
+    name: str
+    address: tuple[str, ...]
+    email: str = ""
+    authority_expires_on: date | None = None
+    safe_contact: bool = False
+
+
+@dataclass(frozen=True)
 class LetterRequest:
     """Everything compose() needs, as plain values (build one with
     ``dsar.letters.inputs.build_letter_request``)."""
@@ -56,6 +69,7 @@ class LetterRequest:
     erasure_ground: str = ""
     restriction_ground: str = ""
     decision: str = ""
+    representative: Representative | None = None
 
 
 BlockKind = Literal["paragraph", "heading", "numbered", "bullets", "quote"]

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dsar.letters.compose import calendar_for
-from dsar.letters.inputs import parse_person, recipient_from_dict
+from dsar.letters.inputs import parse_person, recipient_from_dict, representative_from_dict
 from dsar.letters.model import LetterRequest
 from dsar.requests.models import DataRequest, Event, RequestDraft, Workspace, hash_token
 from dsar.requests.status import CaseState, EventValue, derive
@@ -131,6 +131,7 @@ def letter_request(request: DataRequest) -> LetterRequest:
         erasure_ground=details.get("erasure_ground", ""),
         restriction_ground=details.get("restriction_ground", ""),
         decision=details.get("decision", ""),
+        representative=representative_from_dict(details.get("representative")),
     )
 
 

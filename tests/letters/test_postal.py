@@ -15,10 +15,10 @@ from pypdf import PdfReader
 
 from dsar.directory.countries import country_from_line
 from dsar.directory.schema import parse_record
+from dsar.letters.bulk import render_many
 from dsar.letters.compose import compose
 from dsar.letters.inputs import build_letter_request
 from dsar.letters.model import Party, Recipient
-from dsar.letters.pdf import render_pdf
 from dsar.letters.postal import fold, window_lines, without_country_line
 
 RECORDS_DIR = Path(__file__).resolve().parents[2] / "dsar" / "directory" / "records"
@@ -107,12 +107,13 @@ def test_window_lines_drop_repeats_of_the_name_and_of_each_other():
 
 
 @pytest.fixture(scope="module")
-def curated_windows():
+def curated_windows(tmp_path_factory):
+    """Every curated record's letter, rendered in one bulk run; the window read back."""
     records = [parse_record(yaml.safe_load(p.read_text("utf-8"))) for p in sorted(RECORDS_DIR.glob("*.yaml"))]
     records = [r for r in records if r.address]
-    letters = [_letter(r) for r in records]
-    pdfs = render_pdf(letters, combined=False, workers=1)
-    return [(r, _window(PdfReader(io.BytesIO(pdf)).pages[0])) for r, pdf in zip(records, pdfs, strict=True)]
+    rendered = render_many((_letter(r) for r in records), tmp_path_factory.mktemp("windows"))
+    return [(r, _window(PdfReader(result.path).pages[0]))
+            for r, result in zip(records, rendered, strict=True)]
 
 
 def test_no_curated_record_shows_a_line_twice_in_the_window(curated_windows):
