@@ -19,6 +19,7 @@ from dsar.letters.bulk import render_many
 from dsar.letters.compose import compose
 from dsar.letters.inputs import build_letter_request
 from dsar.letters.model import Party, Recipient
+from dsar.letters.pdf import render_pdf
 from dsar.letters.postal import fold, window_lines, without_country_line
 
 RECORDS_DIR = Path(__file__).resolve().parents[2] / "dsar" / "directory" / "records"
