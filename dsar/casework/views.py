@@ -182,3 +182,6 @@ def delete_client(client_id: str):
             db().commit()
             return redirect(url_for("casework.clients", team=g.team.slug, deleted=1))
     return render_template("casework/delete.html", client=client, errors=errors), (400 if errors else 200)
+
+
+from dsar.casework import views_share as _share  # noqa: E402, F401 - registers its routes
