@@ -14,7 +14,9 @@ from sqlalchemy import func, select
 
 from dsar.casework.models import Client, ShareCode
 from dsar.casework.share import CONSENT_VERSION
+from dsar.letters.compose import compose
 from dsar.requests.models import DataRequest, Event, RequestDraft, Upload
+from dsar.requests.services import letter_request
 from dsar.teams.models import AuditEvent
 from tests.conftest import csrf_token
 from tests.requests.conftest import make_tracked, record, submit  # noqa: F401 - fixture
@@ -117,6 +119,10 @@ def test_a_citizen_hands_a_copy_of_their_case_to_an_adviser(world, client, make_
         file_events = [e for e in copy[4] if "files" in e[3]]
         assert [f for e in file_events for f in e[3]["files"]] == [f[0] for f in copy[5]]
     assert sum(len(r[5]) for r in copied) == 2
+    # Letters from the copy (a reminder, a complaint) cite the reference the organisation knows.
+    copy_request = db_session.scalar(select(DataRequest).where(
+        DataRequest.workspace_id == new_client.workspace_id).order_by(DataRequest.id))
+    assert compose(letter_request(copy_request)).reference == tracked.reference
     draft = db_session.scalar(select(RequestDraft).join(DataRequest).where(
         DataRequest.workspace_id == new_client.workspace_id))
     assert draft.content == {"reasons": "They ignored me"}
