@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, g, redirect, render_t
 from flask_babel import lazy_gettext as _l
 
 from dsar.casework import caseload as caseload_service
-from dsar.casework import forms, retention, services
+from dsar.casework import forms, retention, services, views_share
 from dsar.casework.models import Client
 from dsar.letters.compose import available_locales
 from dsar.teams.auth import require
@@ -184,4 +184,4 @@ def delete_client(client_id: str):
     return render_template("casework/delete.html", client=client, errors=errors), (400 if errors else 200)
 
 
-from dsar.casework import views_share as _share  # noqa: E402, F401 - registers its routes
+views_share.add_share_routes(bp)

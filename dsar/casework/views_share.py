@@ -1,5 +1,6 @@
 """A caseworker enters a citizen's share code and gets a copy of their requests as a new
-client (dsar/casework/share.py). Registered on the casework blueprint, so it sits behind the
+client (dsar/casework/share.py). Registered on the casework blueprint by ``add_share_routes``
+(called from views.py, which this module does not import back), so it sits behind the
 team-area guard like every other page under /t/<team>/."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from dsar.casework import share
-from dsar.casework.views import bp, uploads_dir
+from dsar.requests.blueprint import uploads_dir
 from dsar.teams.auth import require
 from dsar.teams.views import log
 from dsar.web.context import db
@@ -31,7 +32,6 @@ def _now():
     return current_app.config.get("DSAR_NOW") or share.utc_now()
 
 
-@bp.route("/clients/from-code", methods=["GET", "POST"])
 @limiter.limit(REDEEM_RATE, methods=["POST"])
 @limiter.limit(REDEEM_RATE, methods=["POST"], key_func=_account_key)
 def client_from_code():
@@ -52,3 +52,7 @@ def client_from_code():
         requests=redeemed.requests, files=redeemed.files)
     db().commit()
     return redirect(url_for("casework.client", team=g.team.slug, client_id=client.public_id))
+
+
+def add_share_routes(bp) -> None:
+    bp.add_url_rule("/clients/from-code", view_func=client_from_code, methods=["GET", "POST"])
