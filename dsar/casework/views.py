@@ -10,7 +10,7 @@ from flask import Response, abort, g, redirect, render_template, request, url_fo
 from flask_babel import lazy_gettext as _l
 
 from dsar.casework import caseload as caseload_service
-from dsar.casework import forms, retention, services
+from dsar.casework import forms, retention, services, views_share
 from dsar.casework import views_letters as _letters  # noqa: F401 - registers its routes
 from dsar.casework.blueprint import bp, load_client, uploads_dir
 from dsar.casework.models import Client
@@ -172,3 +172,6 @@ def delete_client(client_id: str):
             db().commit()
             return redirect(url_for("casework.clients", team=g.team.slug, deleted=1))
     return render_template("casework/delete.html", client=client, errors=errors), (400 if errors else 200)
+
+
+views_share.add_share_routes(bp)

@@ -121,7 +121,8 @@ def letter_request(request: DataRequest) -> LetterRequest:
         right=request.right,
         jurisdiction=request.jurisdiction,
         locale=request.language,
-        reference=request.reference,
+        # A copy handed to an adviser (casework/share.py) cites the reference the organisation knows.
+        reference=details.get("original_reference") or request.reference,
         person=parse_person(request.person),
         recipient=recipient_from_dict(request.recipient),
         today=date.fromisoformat(details["letter_date"]),

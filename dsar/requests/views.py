@@ -15,6 +15,7 @@ from dsar.letters.formats import FORMATS, render
 from dsar.letters.text import render_text
 from dsar.requests import forms, optin
 from dsar.requests import views_escalation as _escalation  # noqa: F401 - registers its routes
+from dsar.requests import views_share as _share  # noqa: F401 - registers its routes
 from dsar.requests import views_tracking as _tracking  # noqa: F401 - registers its routes
 from dsar.requests.blueprint import bp, load_request, load_workspace
 from dsar.requests.emails import confirmation_message
