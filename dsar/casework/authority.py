@@ -67,16 +67,18 @@ def team_representative(team: Team, client: Client, expires_on: date | None) -> 
                           authority_expires_on=expires_on, safe_contact=client.safe_contact)
 
 
-def client_person(client: Client, org_slug: str | None = None) -> Person:
-    """The client as the data subject of a letter. Identifiers go only to the organisation
-    they are filed under (or to any, when filed under "")."""
-    numbers = {**(client.identifiers or {}).get("", {}),
-               **((client.identifiers or {}).get(org_slug, {}) if org_slug else {})}
+def client_person(client: Client) -> Person:
+    """The client as the data subject of a letter, with every identifier: the letter service
+    (dsar.letters.identifiers.disclosed_to) then keeps only what each organisation is told —
+    numbers filed under one organisation go to that one only."""
+    identifiers = client.identifiers or {}
     return Person(
         name=client.name, address=tuple(client.address), email=client.email,
         date_of_birth=client.date_of_birth,
         previous_addresses=tuple(tuple(a) for a in client.previous_addresses),
-        customer_numbers=tuple(numbers.items()),
+        customer_numbers=tuple(identifiers.get("", {}).items()),
+        org_numbers=tuple((slug, label, number) for slug, numbers in identifiers.items() if slug
+                          for label, number in numbers.items()),
     )
 
 

@@ -67,7 +67,7 @@ def write_letters(session: Session, team: Team, client: Client, choices: LetterC
     for record, permission in zip(records, permitted, strict=True):
         held = permission.authority
         letters.append((record, build_letter_request(
-            right=right.key, org=record, person=authorities.client_person(client, record.slug),
+            right=right.key, org=record, person=authorities.client_person(client),
             # The language the client's letters are written in (the client's file says).
             today=today, locale=client.preferred_language or None, reasons=choices.reasons,
             corrections=choices.corrections,
@@ -108,8 +108,10 @@ def print_ready_pdf(letters: list[Letter]) -> bytes:
     from dsar.letters.pdf import render_pdf
 
     writer = PdfWriter()
-    for pdf in render_pdf(letters, combined=False):
-        pages = PdfReader(io.BytesIO(pdf)).pages
+    # One letter at a time in this process: this runs inside a web request, which must never
+    # fork (dsar.letters.bulk is for the command line and jobs).
+    for letter in letters:
+        pages = PdfReader(io.BytesIO(render_pdf(letter))).pages
         for page in pages:
             writer.add_page(page)
         if len(pages) % 2:

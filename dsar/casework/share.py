@@ -28,7 +28,7 @@ from dsar.casework.services import create_client
 from dsar.letters.inputs import InputError, parse_person
 from dsar.requests import uploads as up
 from dsar.requests.models import DataRequest, Event, RequestDraft, Upload, Workspace, hash_token
-from dsar.requests.services import _unused_reference
+from dsar.requests.services import unused_reference
 
 # Crockford base32 without I, L, O, U: unambiguous when read out on the phone or retyped.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -150,7 +150,8 @@ def copy_request(session: Session, original: DataRequest, workspace_id: int,
     References are unique, so the copy gets a new one; the original's is kept in its details
     (it is the one the organisation knows). Returns the copied files' rows."""
     copy = DataRequest(
-        workspace_id=workspace_id, reference=_unused_reference(session), right=original.right,
+        workspace_id=workspace_id, right=original.right,
+        reference=unused_reference(session, (original.recipient or {}).get("name", "")),
         jurisdiction=original.jurisdiction, language=original.language, org_slug=original.org_slug,
         recipient=dict(original.recipient), person=dict(original.person),
         details={**(original.details or {}), "original_reference": original.reference},

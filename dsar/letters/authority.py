@@ -78,7 +78,7 @@ def compose_authority(document: AuthorityDocument, catalogue: Catalogue = CATALO
     # block that could be read as a return address.
     letter = render_letter(
         env, builder, context, kind=KIND, locale=document.locale, jurisdiction="uk",
-        reference=document.reference, person=Person(client.name, ()),
+        reference=document.reference, sender=Party(clean(client.name), ()),
         recipient=Party(str(titles.addressee)), today=document.today, due=None,
     )
     return replace(letter, salutation="", closing=str(part.signature_label).strip(),

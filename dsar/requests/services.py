@@ -59,7 +59,8 @@ def find_workspace(session: Session, token: str) -> Workspace | None:
     return session.scalar(select(Workspace).where(Workspace.token_hash == hash_token(token)))
 
 
-def _unused_reference(session: Session, organisation: str) -> str:
+def unused_reference(session: Session, organisation: str) -> str:
+    """A new reference for a letter to ``organisation`` that no stored request has yet."""
     while True:
         reference = new_reference(organisation)
         taken = session.scalar(select(DataRequest.id).where(DataRequest.reference == reference))
@@ -82,7 +83,7 @@ def create_request(
 ) -> DataRequest:
     request = DataRequest(
         workspace_id=workspace.id,
-        reference=_unused_reference(session, recipient.get("name", "")),
+        reference=unused_reference(session, recipient.get("name", "")),
         right=right,
         jurisdiction=jurisdiction,
         language=language,
