@@ -42,6 +42,9 @@ from dsar.rights import (
 LETTERS_DIR = Path(__file__).resolve().parent.parent.parent / "letters"
 LETTER_LOCALES = ("en", "cy", "de", "fr", "es", "it", "nl", "pl")
 CHANNELS = ("letter", "email", "webform")
+# The word a letter's first sentence opens with, written in lower case after the salutation's
+# comma in that language (German letters open "hiermit …", DIN 5008).
+OPENING_AFTER_SALUTATION = {"de": "Hiermit"}
 
 
 class ComposeError(ValueError):
@@ -248,8 +251,7 @@ def render_letter(env: ImmutableSandboxedEnvironment, builder: LetterBuilder, co
     blocks = tuple(builder.blocks)
     opening = OPENING_AFTER_SALUTATION.get(locale)
     if opening and blocks and blocks[0].kind == "paragraph" and blocks[0].text.startswith(opening):
-        # "Sehr geehrte Damen und Herren," is followed by "hiermit …" in lower case (DIN 5008);
-        # the same sentence after a heading in a pack keeps its capital.
+        # Only the letter's opening: the same sentence after a heading in a pack keeps its capital.
         blocks = (replace(blocks[0], text=opening.lower() + blocks[0].text[len(opening):]),
                   *blocks[1:])
     return Letter(
@@ -285,10 +287,6 @@ def frame_labels(env: ImmutableSandboxedEnvironment, context: dict) -> dict[str,
         for name in ("salutation", "closing", "enclosures", "reference", "page")
     }
 
-
-# The word a letter's first sentence opens with, written in lower case after the salutation's
-# comma in that language (German letters open "hiermit …").
-OPENING_AFTER_SALUTATION = {"de": "Hiermit"}
 
 # Letters in English go to UK organisations first: write dates the British way.
 BABEL_LOCALES = {"en": "en_GB"}
