@@ -44,6 +44,25 @@ ERASURE_GROUNDS = (
 )
 # Art 18(1)(a)–(d): the ground for restriction.
 RESTRICTION_GROUNDS = ("accuracy_contested", "unlawful", "legal_claims", "objection_pending")
+# The access letter's numbered list (letters/kinds/access/part.j2): item n asks for what the
+# article at ACCESS_ITEMS[n - 1] gives, so a reply can be checked point by point and a
+# follow-up can name what is missing ("item 5": the named recipients, Art 15(1)(c)).
+ACCESS_ITEMS = (
+    "15(1)",  # 1. confirmation that data are processed
+    "15(3)",  # 2. a copy of the data
+    "15(1)(a)",  # 3. purposes (and lawful basis)
+    "15(1)(b)",  # 4. categories
+    "15(1)(c)",  # 5. recipients, named (C-154/21)
+    "15(1)(d)",  # 6. retention
+    "15(1)(e)",  # 7. rights to rectify, erase, restrict, object
+    "15(1)(f)",  # 8. right to complain
+    "15(1)(g)",  # 9. source
+    "15(1)(h)",  # 10. automated decision-making and its logic
+    "15(2)",  # 11. safeguards for transfers
+)
+# Consumer Credit Act 1974 s.159(2): a credit reference agency answers a notice to correct its
+# file within 28 days of receiving it.
+CCA_S159_REPLY_DAYS = 28
 # A kind that needs a ground names the request field the ground goes to.
 GROUNDS = {"erasure_ground": ERASURE_GROUNDS, "restriction_ground": RESTRICTION_GROUNDS}
 # What a kind may ask the person for (fields of the letter request).

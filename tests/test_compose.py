@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from dsar.letters.compose import ComposeError, compose
 from dsar.letters.text import render_text
-from dsar.rights import RIGHT_KEYS, RIGHTS, get_right
+from dsar.rights import ACCESS_ITEMS, RIGHT_KEYS, RIGHTS, get_right
 
 
 def _text(letter) -> str:
@@ -35,14 +36,15 @@ def test_access_asks_for_every_item_of_article_15(make_request):
     text = _text(compose(make_request("access")))
     for phrase in (
         "a copy of all the personal data you hold about me",
-        "the purposes for which you process",
+        "confirmation of whether or not you process personal data concerning me",
+        "the purposes of the processing",
         "the categories of personal data",
         "named individually rather than by category",
         "C-154/21",
-        "criteria used to determine that period",
-        "information about their source",
+        "the criteria used to decide",
+        "information about the source of any data not collected from me",
         "meaningful information about the logic involved",
-        "appropriate safeguards relating to the transfer",
+        "appropriate safeguards for any transfer of my data",
         "free of charge",
         "one calendar month",
         "Article 12(6)",
@@ -51,10 +53,18 @@ def test_access_asks_for_every_item_of_article_15(make_request):
         assert phrase in text, phrase
 
 
-def test_access_items_are_labelled_a_to_h(make_request):
-    letter = compose(make_request("access"))
-    lists = [b for b in letter.blocks if b.kind == "numbered"]
-    assert lists[0].labels == ("1.", "(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)", "(h)", "2.")
+@pytest.mark.parametrize("jurisdiction", ["uk", "eu"])
+def test_access_items_are_one_list_numbered_by_article(make_request, jurisdiction):
+    """Item n asks for what ACCESS_ITEMS[n - 1] gives and is tagged with that article."""
+    letter = compose(make_request("access", jurisdiction))
+    [items] = [b for b in letter.blocks if b.kind == "numbered"]
+    assert items.labels == tuple(f"{n}." for n in range(1, 12))
+    assert len(ACCESS_ITEMS) == len(items.items) == 11
+    for article, text in zip(ACCESS_ITEMS, items.items, strict=True):
+        assert f"(Art. {article})" in text, (article, text)
+    assert ACCESS_ITEMS[:2] == ("15(1)", "15(3)") and ACCESS_ITEMS[-1] == "15(2)"
+    assert "a copy of all the personal data" in items.items[1]
+    assert "named individually rather than by category" in items.items[4]
 
 
 def test_cra_letter_asks_for_more_than_the_credit_file(make_request):
@@ -102,10 +112,40 @@ def test_automated_decision_letter_carries_the_cjeu_points(make_request):
     assert "not binding in the UK" in uk and "persuasive" in uk
     for safeguard in ("make representations", "human intervention", "contest"):
         assert safeguard in uk
+    assert "Articles 22A to 22D UK GDPR govern significant decisions" in uk
+    assert "Article 22(1)" not in uk and "BDSG" not in uk
     eu = _text(compose(make_request("automated_decision", "eu")))
     assert "express my point of view" in eu and "Article 22(3) GDPR" in eu
     assert "not binding" not in eu
     assert "A score of 412" in eu
+    for text in (uk, eu):
+        assert ("every score, rating or probability value you have produced about me in the "
+                "last 12 months, with its date, its value and the recipient to which it was sent"
+                ) in text
+        assert ("for each human review of a score or decision about me, who carried it out and "
+                "with what outcome") in text
+        # 15(1)(h) is claimed only where a score is such a decision; the rest is asked for.
+        assert "entitles me to meaningful information about the logic involved; in any event" in text
+
+
+def test_eu_score_letter_asserts_article_22_and_asks_for_the_exception(make_request):
+    eu = _text(compose(make_request("automated_decision", "eu")))
+    assert ("I have the right not to be subject to a decision based solely on automated "
+            "processing, including profiling, which produces legal effects concerning me or "
+            "similarly significantly affects me (Article 22(1) GDPR)") in eu
+    assert "which exception in Article 22(2) GDPR you rely on" in eu
+    assert "which safeguards you apply" in eu
+
+
+def test_section_31_bdsg_only_for_a_german_credit_agency(make_request):
+    from tests.conftest import SCHUFA
+
+    german = _text(compose(make_request("score_pack", "eu")))
+    assert "section 31 of the German Federal Data Protection Act (BDSG)" in german
+    assert "Article 22(2)(b) GDPR" in german
+    for other in (replace(SCHUFA, country="at"),
+                  replace(SCHUFA, categories=("data_broker",))):
+        assert "BDSG" not in _text(compose(make_request("score_pack", "eu", recipient=other)))
 
 
 def test_packs_make_one_letter_with_a_heading_per_part(make_request):
@@ -124,6 +164,47 @@ def test_packs_make_one_letter_with_a_heading_per_part(make_request):
 def test_erasure_cites_the_chosen_ground(make_request):
     text = _text(compose(make_request("erasure", erasure_ground="consent_withdrawn")))
     assert "Article 17(1)(b)" in text and "Article 17(1)(d)" not in text
+    objected = _text(compose(make_request("erasure", erasure_ground="objected")))
+    assert ("I have objected to the processing under Article 21(1) UK GDPR and there are no "
+            "overriding legitimate grounds for it (Article 17(1)(c) UK GDPR)") in objected
+    assert "direct marketing" not in objected  # only the limb that applies
+
+
+def test_contested_accuracy_restriction_names_the_data(make_request):
+    letter = compose(make_request("restriction", restriction_ground="accuracy_contested"))
+    text = _text(letter)
+    assert ("restrict the processing of the following personal data about me, whose accuracy "
+            "I contest, while you verify it (Article 18(1)(a) UK GDPR)") in text
+    [contested] = [b for b in letter.blocks if b.kind == "numbered"]
+    assert contested.items == ("My address is shown as 12 Hill Road; it should be 21 Hill Road.",)
+    assert "I contest the accuracy of my personal data" not in text
+    # Without corrections the general ground stands.
+    bare = _text(compose(make_request("restriction", restriction_ground="accuracy_contested",
+                                      corrections=())))
+    assert "I contest the accuracy of my personal data" in bare
+
+
+def test_access_covers_trading_names_and_pseudonymised_data(make_request):
+    from tests.conftest import EXPERIAN
+
+    branded = replace(EXPERIAN, trading_names=("CreditExpert",))
+    text = _text(compose(make_request("access", recipient=branded)))
+    assert ("My request covers every brand, service and trading name under which you process "
+            "personal data, including CreditExpert, and pseudonymised data, which are still "
+            "personal data (Article 4(5) UK GDPR)") in text
+    plain = _text(compose(make_request("access")))
+    assert "every brand, service and trading name under which you process personal data, and" in plain
+
+
+@pytest.mark.parametrize("jurisdiction,remedies", [
+    ("uk", "I also reserve my rights to a court order requiring compliance and to compensation "
+           "(sections 167 to 169 of the Data Protection Act 2018)."),
+    ("eu", "I also reserve my rights to an effective judicial remedy (Article 79 GDPR) and to "
+           "compensation (Article 82 GDPR)."),
+])
+def test_every_letter_reserves_the_remedies(make_request, jurisdiction, remedies):
+    for right in RIGHT_KEYS:
+        assert remedies in _text(compose(make_request(right, jurisdiction))), right
 
 
 def test_rectification_lists_corrections_and_cca_for_cra(make_request):
@@ -132,7 +213,18 @@ def test_rectification_lists_corrections_and_cca_for_cra(make_request):
     assert numbered[0].items == (
         "My address is shown as 12 Hill Road; it should be 21 Hill Road.",
     )
-    assert "section 159 of the Consumer Credit Act 1974" in _text(letter)
+    text = _text(letter)
+    assert "section 159 of the Consumer Credit Act 1974" in text
+    # s.159(1)'s trigger, and s.159(2)'s 28 days as a date: posted Thu 26 Nov 2026, deemed
+    # received Mon 30 Nov, 28 days later is Mon 28 Dec 2026.
+    assert ("each entry listed above is incorrect, and I am likely to be prejudiced if it is "
+            "not corrected") in text
+    assert "tell me by 28 December 2026 whether you have removed the entry" in text
+    assert ("Unless you remove the entry, I may send you a notice of correction of up to 200 "
+            "words") in text
+    emailed = _text(compose(make_request("rectification", channel="email")))
+    assert "tell me by 24 December 2026 whether" in emailed  # received the day it is sent
+    assert "Consumer Credit Act" not in _text(compose(make_request("rectification", "eu")))
 
 
 def test_objection_quotes_the_persons_reasons(make_request):

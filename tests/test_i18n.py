@@ -90,7 +90,7 @@ def test_placeholders_survive_translation():
 
 # Each language's own salutation and citation form (its official GDPR terminology).
 MARKERS = {
-    "en": ("Dear Sir or Madam", "Article 12(3) UK GDPR", "Article 12(3) GDPR"),
+    "en": ("Dear Sir or Madam", "Articles 12(3) and 12A UK GDPR", "Article 12(3) GDPR"),
     "cy": ("Annwyl Syr neu Fadam", "o GDPR y DU", "o'r GDPR"),
     "de": ("Sehr geehrte Damen und Herren", "UK-DSGVO", "DSGVO"),
     "fr": ("Madame, Monsieur", "du UK GDPR", "du RGPD"),
@@ -155,14 +155,19 @@ def test_dates_use_the_letter_locale(make_request):
     assert "26 November 2026" in _docx_text(render_docx(compose(make_request(locale="en"))))
 
 
+# The full form (article, paragraph, point and the law) and, in the access letter's numbered
+# list where the law has just been named, the short form.
 @pytest.mark.parametrize("locale,expected", [
-    ("de", ("Art. 15 Abs. 3 DSGVO", "Art. 15 Abs. 1 lit. h DSGVO")),
-    ("fr", ("article 15, paragraphe 3, du RGPD", "article 15, paragraphe 1, point h), du RGPD")),
-    ("es", ("artículo 15, apartado 3, del RGPD", "artículo 15, apartado 1, letra h), del RGPD")),
-    ("it", ("articolo 15, paragrafo 3, del GDPR", "articolo 15, paragrafo 1, lettera h), del GDPR")),
-    ("nl", ("artikel 15, lid 3, AVG", "artikel 15, lid 1, punt h), AVG")),
-    ("pl", ("art. 15 ust. 3 RODO", "art. 15 ust. 1 lit. h RODO")),
-    ("en", ("Article 15(3) GDPR", "Article 15(1)(h) GDPR")),
+    ("de", ("Art. 12 Abs. 5 DSGVO", "Art. 15 Abs. 1 lit. h DSGVO", "(Art. 15 Abs. 1 lit. c)")),
+    ("fr", ("article 12, paragraphe 5, du RGPD", "article 15, paragraphe 1, point h), du RGPD",
+            "(art. 15, par. 1, point c))")),
+    ("es", ("artículo 12, apartado 5, del RGPD", "artículo 15, apartado 1, letra h), del RGPD",
+            "(art. 15, apdo. 1, letra c))")),
+    ("it", ("articolo 12, paragrafo 5, del GDPR", "articolo 15, paragrafo 1, lettera h), del GDPR",
+            "(art. 15, par. 1, lett. c))")),
+    ("nl", ("artikel 12, lid 5, AVG", "artikel 15, lid 1, punt h), AVG", "(art. 15, lid 1, punt c))")),
+    ("pl", ("art. 12 ust. 5 RODO", "art. 15 ust. 1 lit. h RODO", "(art. 15 ust. 1 lit. c)")),
+    ("en", ("Article 12(5) GDPR", "Article 15(1)(h) GDPR", "(Art. 15(1)(c))")),
 ])
 def test_citations_use_each_languages_official_form(make_request, locale, expected):
     text = _docx_text(render_docx(compose(make_request("score_pack", "eu", locale=locale,

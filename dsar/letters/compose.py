@@ -15,7 +15,8 @@ share.
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -29,7 +30,9 @@ from dsar.letters.model import Block, Letter, LetterRequest, Party, Person, Reci
 from dsar.letters.postal import is_international, recipient_address, sender_address
 from dsar.letters.text import clean_text
 from dsar.rights import (
+    ACCESS_ITEMS,
     CATALOGUE,
+    CCA_S159_REPLY_DAYS,
     CONTROLLER_COMPLAINTS_FROM,
     JURISDICTIONS,
     Catalogue,
@@ -40,6 +43,9 @@ from dsar.rights import (
 LETTERS_DIR = Path(__file__).resolve().parent.parent.parent / "letters"
 LETTER_LOCALES = ("en", "cy", "de", "fr", "es", "it", "nl", "pl")
 CHANNELS = ("letter", "email", "webform")
+# The word a letter's first sentence opens with, written in lower case after the salutation's
+# comma in that language (German letters open "hiermit …", DIN 5008).
+OPENING_AFTER_SALUTATION = {"de": "Hiermit"}
 
 
 class ComposeError(ValueError):
@@ -208,7 +214,8 @@ def compose(request: LetterRequest, catalogue: Catalogue = CATALOGUE) -> Letter:
     if missing:
         raise ComposeError(f"{missing[0].replace('_', ' ')} is required for {right.key}")
 
-    due = deadlines.compute_deadline(received_date(request), **calendar_for(request.recipient)).due
+    received = received_date(request)
+    due = deadlines.compute_deadline(received, **calendar_for(request.recipient)).due
     env = environment(request.locale, catalogue.kinds_dirs)
     builder = LetterBuilder()
     person = request.person
@@ -226,6 +233,12 @@ def compose(request: LetterRequest, catalogue: Catalogue = CATALOGUE) -> Letter:
         "reference": request.reference,
         "due_date": fmt(due),
         "is_cra": "credit_reference_agency" in request.recipient.categories,
+        # German credit agencies score under § 31 BDSG, which C-634/21 called into question.
+        "is_german_credit_agency": request.recipient.country == "de"
+        and "credit_reference_agency" in request.recipient.categories,
+        "trading_names": [clean(n) for n in request.recipient.trading_names if clean(n)],
+        "access_items": ACCESS_ITEMS,
+        "cca_reply_by": fmt(received + timedelta(days=CCA_S159_REPLY_DAYS)),
         "person_name": clean(person.name),
         # Replies go to whoever writes: the person, or their representative.
         "person_email": clean(representative.email if representative else person.email),
@@ -271,6 +284,12 @@ def render_letter(env: ImmutableSandboxedEnvironment, builder: LetterBuilder, co
     Used by compose() and by the follow-up letters, so every letter has the same frame."""
     labels = frame_labels(env, context)
     fmt = date_formatter(locale)
+    blocks = tuple(builder.blocks)
+    opening = OPENING_AFTER_SALUTATION.get(locale)
+    if opening and blocks and blocks[0].kind == "paragraph" and blocks[0].text.startswith(opening):
+        # Only the letter's opening: the same sentence after a heading in a pack keeps its capital.
+        blocks = (replace(blocks[0], text=opening.lower() + blocks[0].text[len(opening):]),
+                  *blocks[1:])
     return Letter(
         kind=kind,
         locale=locale,
@@ -283,7 +302,7 @@ def render_letter(env: ImmutableSandboxedEnvironment, builder: LetterBuilder, co
         place_date=fmt(today),
         subject=builder.subject_text,
         salutation=labels["salutation"],
-        blocks=tuple(builder.blocks),
+        blocks=blocks,
         closing=labels["closing"],
         signature=sender.name,
         enclosures=tuple(builder.enclosures),

@@ -153,7 +153,33 @@ def recipient_from_record(record: OrgRecord) -> Recipient:
         categories=record.categories,
         country=record.country,
         holiday_region=record.holiday_region,
+        trading_names=trading_names(record),
     )
+
+
+_LEGAL_FORMS = re.compile(r"\b(ltd|limited|plc|llp|inc|llc|ag|gmbh|se|sa|sas|bv|nv|s\.?a\.?r\.?l|"
+                          r"spa|s\.?p\.?a|co|company|corp|corporation)\.?$", re.I)
+
+
+def _core_name(name: str) -> str:
+    """'Experian Limited' → 'experian': a name without case, punctuation or legal form."""
+    name = " ".join(re.sub(r"[^\w&]+", " ", name.casefold()).split())
+    while (shorter := _LEGAL_FORMS.sub("", name).strip()) != name:
+        name = shorter
+    return name
+
+
+def trading_names(record: OrgRecord) -> tuple[str, ...]:
+    """The record's brands, then its aliases, without the ones that only repeat the legal name
+    ('Experian Limited' for Experian Ltd) or another entry in other words."""
+    legal = _core_name(record.name)
+    seen, names = set(), []
+    for name in (*record.brands, *record.aliases):
+        core = _core_name(name)
+        if core and core not in seen and not (legal + " ").startswith(core + " "):
+            seen.add(core)
+            names.append(name.strip())
+    return tuple(names)
 
 
 def recipient_to_dict(recipient: Recipient) -> dict:
@@ -164,6 +190,7 @@ def recipient_to_dict(recipient: Recipient) -> dict:
         "categories": list(recipient.categories),
         "country": recipient.country,
         "holiday_region": recipient.holiday_region,
+        "trading_names": list(recipient.trading_names),
     }
 
 
@@ -175,6 +202,7 @@ def recipient_from_dict(data: dict) -> Recipient:
         categories=tuple(data.get("categories") or ()),
         country=data.get("country") or "gb",
         holiday_region=data.get("holiday_region") or "england",
+        trading_names=tuple(data.get("trading_names") or ()),
     )
 
 

@@ -36,6 +36,9 @@ class Recipient:
     categories: tuple[str, ...] = ()
     country: str = "gb"
     holiday_region: str = "england"
+    # Brands, services and trading names the organisation runs besides its legal name
+    # (an access request covers them all, GDPR Art 4(7)).
+    trading_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

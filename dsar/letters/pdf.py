@@ -221,9 +221,16 @@ def _sender(party: Party) -> dict[str, str]:
             "block": "\n".join(line for line in lines if line)}
 
 
+def _unbroken(text: str) -> str:
+    """Keep a citation such as "15(1)(h)" on one line: Unicode line breaking allows a break
+    between ")" and "(", so a WORD JOINER (invisible, and not in the text copied out of the
+    PDF) goes between them."""
+    return text.replace(")(", ")\u2060(")
+
+
 def _block(block: Block) -> dict[str, Any]:
-    items = [clean_text(i) for i in block.items]
-    return {"kind": block.kind, "text": clean_text(block.text),
+    items = [_unbroken(clean_text(i)) for i in block.items]
+    return {"kind": block.kind, "text": _unbroken(clean_text(block.text)),
             "items": list(zip(list_markers(block, "•"), items, strict=True))}
 
 

@@ -72,6 +72,6 @@ def test_eu_complaint_goes_to_the_authority_the_directory_picks(app, client, clo
         client.get(f"{tracked.url}/regulator/bundle.pdf").data)).pages).split())
     assert "Graurheindorfer Straße 153" in text
     # The BfDI's complaint language is German, and German letters are complete: the complaint
-    # is written in German (issue 4 item 7).
-    assert "Hiermit lege ich gemäß Art. 77 DSGVO Beschwerde darüber ein, wie SCHUFA Holding AG" in text
+    # is written in German (issue 4 item 7), opening "hiermit" after the salutation.
+    assert "hiermit lege ich gemäß Art. 77 DSGVO Beschwerde darüber ein, wie SCHUFA Holding AG" in text
     assert "Art. 77 Abs. 2 DSGVO" in text and "Art. 78 Abs. 2 DSGVO" in text

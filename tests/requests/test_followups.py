@@ -44,7 +44,8 @@ def letter_text(make_request, kind, facts=OVERDUE, jurisdiction="uk", **options)
 def test_reminder_names_the_request_date_reference_and_the_passed_deadline(make_request):
     text = letter_text(make_request, "reminder")
     assert "Reminder: my request of 1 September 2026, reference DSAR-TEST-0001" in text
-    assert "Your reply was due by 5 October 2026 (Article 12(3) UK GDPR). That date has passed." in text
+    assert ("Your reply was due by 5 October 2026 (Articles 12(3) and 12A UK GDPR). "
+            "That date has passed.") in text
     assert "I have not received a reply." in text
     assert "section 164A of the Data Protection Act 2018" in text
 
@@ -113,7 +114,7 @@ def test_no_authority_is_an_error(make_request):
 REMINDERS = {
     "en": ("Reminder: my request of 1 September 2026, reference DSAR-TEST-0001", "Dear Sir or Madam,",
            "I have not received a reply."),
-    "de": ("Erinnerung: mein Antrag vom 1. September 2026, Aktenzeichen DSAR-TEST-0001",
+    "de": ("Erinnerung: mein Antrag vom 1. September 2026, mein Zeichen DSAR-TEST-0001",
            "Sehr geehrte Damen und Herren,", "Ich habe keine Antwort erhalten."),
     "fr": ("Rappel\u00a0: ma demande du 1 septembre 2026, référence DSAR-TEST-0001", "Madame, Monsieur,",
            "Je n'ai reçu aucune réponse."),
