@@ -63,10 +63,12 @@ def test_data_brokers_get_the_profiling_pack_and_a_bank_no_recommendation(app):
 
 
 def test_request_page_labels_are_translated(client):
-    client.get("/language/de")
+    post(client, "/language", {"lang": "de", "next": "/write/request"})
     html = client.get("/write/request").get_data(as_text=True)
-    assert "Sehen, welche Daten über mich gespeichert sind" in html
-    assert RIGHTS["access"].label not in html
+    assert 'lang="de"' in html
+    assert "Eine Kopie aller Daten erhalten, die über mich gespeichert sind" in html
+    assert ">Sehen, was gespeichert ist</h2>" in html
+    assert RIGHTS["access"].label not in html and RIGHTS["access"].hint not in html
 
 
 def test_a_ground_left_from_an_earlier_choice_does_not_reach_the_letter(client):
