@@ -4,12 +4,14 @@ app served on 127.0.0.1 by a werkzeug server in a thread. No browser is ever dow
 from __future__ import annotations
 
 import os
+import re
 import threading
 
 import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
+INTERNAL_FILES = re.compile(r"\b[\w/.-]+\.(?:py|toml|po|pot|j2|ya?ml|ini|cfg)\b|README|DESIGN\.md|LEGAL\.md")
 
 
 @pytest.fixture
@@ -94,6 +96,10 @@ class Audit:
         results = self.axe.run(self.page)
         if results.violations_count:
             self.violations.append(f"{self.page.url} ({language}):\n{results.generate_report()}")
+        # A page speaks to the person, never about the project's own files.
+        internal = INTERNAL_FILES.findall(self.page.locator("body").inner_text())
+        if internal:
+            self.violations.append(f"{self.page.url} ({language}) mentions internal files: {internal}")
         if self.shots:
             self._screenshots(language)
 
