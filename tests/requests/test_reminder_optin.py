@@ -206,7 +206,10 @@ def test_no_mail_server_is_a_clear_message_not_a_500(client, make_tracked, app):
 @pytest.mark.parametrize("lang", ["cy", "de"])
 def test_confirmation_email_and_reminders_in_the_persons_language(client, cli, mail, hostile_request,
                                                                    lang):
-    client.get(f"/language/{lang}")
+    # The language switch is a form (a GET never changes the session).
+    home = client.get("/").get_data(as_text=True)
+    client.post("/language", data={"lang": lang, "next": "/", "csrf_token": csrf_token(home)})
+    assert f'lang="{lang}"' in client.get("/").get_data(as_text=True)
     ask_for_reminders(client, hostile_request, "sian@example.org")
     english = "Confirm your email address for reminders"
     assert parsed(mail.messages[0])["Subject"] != english
