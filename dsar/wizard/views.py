@@ -10,6 +10,7 @@ from dsar.directory.services import get_organisation, search_organisations
 from dsar.letters.compose import LETTER_LOCALES, available_locales
 from dsar.rights import RIGHT_KEYS, get_right
 from dsar.web.context import db, today
+from dsar.wizard import organisations as org_lists
 from dsar.wizard import services as wiz
 
 bp = Blueprint("wizard", __name__)
@@ -115,13 +116,13 @@ def organisations():
     query = request.args.get("q", "").strip()[:200]
     number = _page_number(request.args.get("page"))
     if query:
-        listing = wiz.page_of(search_organisations(db(), query, limit=SEARCH_MAX), number)
+        shown = org_lists.page_of(search_organisations(db(), query, limit=SEARCH_MAX), number)
     else:
-        listing = wiz.browse_organisations(db(), number)
+        shown = org_lists.browse_organisations(db(), number)
     chosen = wiz.chosen_orgs(db(), {**(draft.data or {}), "orgs": selected})
     return render_template(
-        "wizard/organisations.html", listing=listing, query=query, selected=selected,
-        most_asked=[] if query else wiz.most_asked(db()), chosen=chosen, errors=errors,
+        "wizard/organisations.html", listing=shown, query=query, selected=selected,
+        most_asked=[] if query else org_lists.most_asked(db()), chosen=chosen, errors=errors,
         preselected_right=preselected_right, browsing=bool(request.args.get("page")),
     ), (400 if errors else 200)
 

@@ -247,7 +247,7 @@ def _company_count(app) -> int:
 
 
 def test_organisation_step_leads_with_search_then_the_most_asked_then_all_counted(app, client):
-    from dsar.wizard.services import MOST_ASKED
+    from dsar.wizard.organisations import MOST_ASKED
 
     total = _company_count(app)
     assert total > 50  # enough for three pages of 25
