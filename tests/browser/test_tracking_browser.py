@@ -112,10 +112,18 @@ def test_day_one_asks_one_question_and_an_incomplete_reply_needs_action(page, li
     page.reload()
     audit.check()
     _answer(page, audit, "They replied")
-    _fill_date(page, 10, 9, 2026)
+    # Dated before the posted letter could have arrived (Thu 3 Sep): a warning, not an error.
+    _fill_date(page, 2, 9, 2026)
     page.get_by_label("No, something is missing").check()
     page.get_by_role("button", name="Save").click()
+    warning = page.locator("#date-day-warning")
+    assert "This is before 3 September 2026" in warning.inner_text()
+    assert page.get_by_label("Day").input_value() == "2"  # the date is kept
+    audit.check(welsh=False)  # the language switch would show the form afresh
+    page.get_by_label("Yes, this date is right").check()
+    page.get_by_role("button", name="Save").click()
     assert page.get_by_text("Saved: Incomplete reply received").is_visible()
+    assert page.locator("ol.timeline").get_by_text("2 September 2026").is_visible()
     tag = page.locator("h1 + .card-status .tag")
     assert tag.inner_text() == "Incomplete reply received"
     assert "tag-needs-action" in tag.get_attribute("class")
