@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from dsar.directory.schema import CATEGORIES
+
 JURISDICTIONS = ("uk", "eu")
 KINDS_DIR = Path(__file__).resolve().parent.parent / "letters" / "kinds"
 
@@ -68,7 +70,10 @@ GROUNDS = {"erasure_ground": ERASURE_GROUNDS, "restriction_ground": RESTRICTION_
 # What a kind may ask the person for (fields of the letter request).
 DETAILS = ("reasons", "corrections", "decision", *GROUNDS)
 
-_ENTRY_FIELDS = {"order", "label", "hint"}
+# The headings the wizard groups its choices under, in the order it shows them.
+WIZARD_GROUPS = ("see", "challenge", "stop", "correct")
+
+_ENTRY_FIELDS = {"order", "label", "hint", "group", "recommended_for"}
 _SINGLE_FIELDS = _ENTRY_FIELDS | {"citations", "needs", "optional", "finds_data",
                                   "says_free_of_charge", "document"}
 _PACK_FIELDS = _ENTRY_FIELDS | {"parts"}
@@ -82,6 +87,10 @@ class Right:
     citations: dict[str, tuple[str, ...]]
     label: str = ""  # the wizard's name for it (UI text, msgid in the messages domain)
     hint: str = ""  # one sentence under the label (UI text)
+    group: str = WIZARD_GROUPS[0]  # the wizard's heading it sits under (WIZARD_GROUPS)
+    # Organisation categories (dsar.directory.schema.CATEGORIES) for which the wizard offers
+    # this kind first, marked as recommended.
+    recommended_for: tuple[str, ...] = ()
     # Free-text or choice fields the person must supply for this kind.
     needs: tuple[str, ...] = ()
     # Fields the person may supply; the wizard offers them.
@@ -181,6 +190,8 @@ def _check(path: Path, entry: dict, allowed: set[str]) -> None:
             raise CatalogueError(f"{path}: {name} missing")
     if not isinstance(entry.get("order", 0), int):
         raise CatalogueError(f"{path}: order must be a whole number")
+    if entry.get("group", WIZARD_GROUPS[0]) not in WIZARD_GROUPS:
+        raise CatalogueError(f"{path}: group must be one of {', '.join(WIZARD_GROUPS)}")
     if not (path.parent / "titles.j2").exists():
         raise CatalogueError(f"{path.parent}: titles.j2 missing")
 
@@ -215,6 +226,8 @@ def _single(key: str, path: Path, entry: dict) -> Right:
         citations={j: _names(path, citations, j, None) for j in JURISDICTIONS},
         label=entry["label"],
         hint=entry["hint"],
+        group=entry.get("group", WIZARD_GROUPS[0]),
+        recommended_for=_names(path, entry, "recommended_for", CATEGORIES),
         needs=needs,
         optional=_names(path, entry, "optional", DETAILS),
         finds_data=bool(entry.get("finds_data", True)),
@@ -236,6 +249,8 @@ def _pack(key: str, path: Path, entry: dict, singles: dict[str, Right]) -> Right
         citations={j: _union(p.citations[j] for p in parts) for j in JURISDICTIONS},
         label=entry["label"],
         hint=entry["hint"],
+        group=entry.get("group", WIZARD_GROUPS[0]),
+        recommended_for=_names(path, entry, "recommended_for", CATEGORIES),
         needs=needs,
         optional=tuple(x for x in _union(p.optional for p in parts) if x not in needs),
         finds_data=any(p.finds_data for p in parts),

@@ -44,6 +44,17 @@ FIELDS: dict[str, tuple[str, ...]] = {
 RECORDABLE = tuple(FIELDS)
 # Actions that only make sense once the request has gone to the organisation.
 _AFTER_SENDING = set(RECORDABLE) - {"sent", "withdrawn", "closed"}
+# What the organisation does: it cannot happen before the request reached them.
+_FROM_THEM = {"acknowledged", "id_requested", "clarification_requested", "extended",
+              "response_received", "refused"}
+
+# The request page asks one question, "What happened?"; these are its answers, in the order
+# shown (only those that fit the request's state), followed by "nothing yet".
+ANSWERS = ("sent", "id_provided", "clarification_provided", "complaint_acknowledged",
+           "response_received", "id_requested", "clarification_requested", "extended", "refused")
+NOTHING_YET = "nothing"
+# Following up: offered only once it is due (escalation_due).
+ESCALATION = ("reminder_sent", "complaint_to_controller", "complaint_to_regulator")
 
 
 @dataclass
@@ -52,13 +63,15 @@ class Submission:
 
     values: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
+    # Field name → message: something unlikely that the person confirms to save it as it is.
+    warnings: dict = field(default_factory=dict)
     occurred_on: date | None = None
     data: dict = field(default_factory=dict)
     checked_files: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.warnings
 
 
 def available_actions(state: CaseState) -> tuple[str, ...]:
@@ -93,6 +106,40 @@ def available_actions(state: CaseState) -> tuple[str, ...]:
     actions += ["reminder_sent", "complaint_to_controller", "complaint_to_regulator", "withdrawn",
                 "closed"]
     return tuple(actions)
+
+
+def escalation_due(state: CaseState) -> bool:
+    """A reminder or a complaint makes sense only once there is something to complain about:
+    the deadline passed, they refused, or the reply was incomplete (or a complaint is already
+    under way). Before that, offering them only gets in the way of the next real step."""
+    return state.overdue or state.status in (
+        "refused", "escalated_organisation", "escalated_regulator") or (
+        state.status == "response_received" and state.outcome == "partial")
+
+
+def needs_action(state: CaseState) -> bool:
+    """The person has something to do: answer what they were asked, or take up an incomplete
+    reply or a refusal."""
+    return state.status in ("awaiting_identity", "awaiting_clarification", "refused") or (
+        state.status == "response_received" and state.outcome == "partial")
+
+
+def question(state: CaseState) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The answers to "What happened?" for this state, and the rarer entries offered under
+    "something else" (follow-ups only when they are due)."""
+    actions = available_actions(state)
+    answers = tuple(kind for kind in ANSWERS if kind in actions)
+    due = escalation_due(state)
+    others = tuple(kind for kind in actions
+                   if kind not in ANSWERS and (due or kind not in ESCALATION))
+    return answers, others
+
+
+def earliest_date(kind: str, request: DataRequest, state: CaseState) -> date:
+    """The earliest date an entry of this kind may have (what the date hint states)."""
+    if kind in _AFTER_SENDING and state.sent_on is not None:
+        return state.sent_on
+    return created_on(request)
 
 
 def default_values(today: date, event: EventValue | None = None) -> dict:
@@ -134,7 +181,7 @@ def _text(form, result: Submission, name: str) -> None:
 
 
 def _check_order(kind: str, day: date, request: DataRequest, state: CaseState, today: date,
-                 result: Submission) -> None:
+                 result: Submission, form) -> None:
     """Dates: not before the request was written, not in the future, and in a possible order."""
     if day < created_on(request):
         result.errors["date-day"] = _l("The date cannot be before the request was written (%(date)s)",
@@ -152,6 +199,13 @@ def _check_order(kind: str, day: date, request: DataRequest, state: CaseState, t
         first = min(e.occurred_on for e in state.events if e.kind in _AFTER_SENDING)
         result.errors["date-day"] = _l("The date cannot be after later entries (%(date)s)",
                                        date=format_date(first, format="long"))
+    elif kind in _FROM_THEM and state.receipt is not None and day < state.receipt and (
+            form.get("date_confirmed") != "yes"):
+        # Possible (a letter can arrive early, a reply can be misdated) but worth a second look.
+        result.warnings["date-day"] = _l(
+            "This is before %(date)s, the day your request most likely reached them. Check the "
+            "date on their reply. If it is right, confirm it below and save again.",
+            date=format_date(state.receipt, format="long"))
     elif kind == "clarification_provided" and state.status != "awaiting_clarification":
         result.errors["kind"] = _l("Record the organisation's question first")
     else:
@@ -185,7 +239,7 @@ def validate(form, files: list[up.IncomingFile], *, kind: str, request: DataRequ
         elif name in ("note", "reasons"):
             _text(form, result, name)
     if result.occurred_on is not None and "date-day" not in result.errors:
-        _check_order(kind, result.occurred_on, request, state, today, result)
+        _check_order(kind, result.occurred_on, request, state, today, result, form)
     if "files" in FIELDS[kind] and files:
         try:
             result.checked_files = up.check(files)

@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
+from dsar.deadlines import compute_deadline
+from dsar.directory.services import get_organisation
 from dsar.letters.compose import compose
 from dsar.letters.formats import FORMATS, render
 from dsar.letters.text import render_text
-from dsar.requests import forms, optin
+from dsar.requests import forms, optin, tracking
 from dsar.requests import views_escalation as _escalation  # noqa: F401 - registers its routes
 from dsar.requests import views_share as _share  # noqa: F401 - registers its routes
 from dsar.requests import views_tracking as _tracking  # noqa: F401 - registers its routes
@@ -21,23 +23,47 @@ from dsar.requests.blueprint import bp, load_request, load_workspace
 from dsar.requests.emails import confirmation_message
 from dsar.requests.export import export_json
 from dsar.requests.mailer import Mailer, MailError, parse_smtp_url
-from dsar.requests.services import case_state, letter_request, workspace_requests
-from dsar.requests.status import DUE_SOON_DAYS
+from dsar.requests.services import calendar_of, case_state, letter_request, workspace_requests
+from dsar.requests.status import DUE_SOON_DAYS, receipt_of
 from dsar.web.context import db, public_url, today
 
-GROUPS = ("overdue", "due_soon", "to_send", "waiting", "done")
+# "What needs doing", most urgent first. "needs_action": the person has something to do
+# (answer what they were asked, take up an incomplete reply or a refusal).
+GROUPS = ("overdue", "needs_action", "due_soon", "to_send", "waiting", "done")
 MAIL_TIMEOUT = 10  # seconds: a person is waiting for the page
 
 __all__ = ["bp"]
 
 
+def _group(state) -> str:
+    if state.group != "overdue" and tracking.needs_action(state):
+        return "needs_action"
+    return state.group
+
+
+def _sending(req, letter) -> dict:
+    """Where to send the letter, by the way the directory suggests for this organisation
+    (post for one typed by hand, unless it has only an email address), and the day the reply
+    is due if it goes today: the clock starts when they receive it."""
+    record = get_organisation(db(), req.org_slug) if req.org_slug else None
+    recipient = letter.recipient
+    channel = record.suggested_channel if record else ("letter" if recipient.address else "email")
+    if (channel == "email" and not recipient.email) or (channel == "webform" and not record.webform):
+        channel = "letter"
+    calendar = calendar_of(req)
+    due_if_today = compute_deadline(receipt_of(today(), channel, **calendar), **calendar).due
+    return {"channel": channel, "address": ", ".join((recipient.name, *recipient.address)),
+            "email": recipient.email, "webform": record.webform if record else "",
+            "due_if_today": due_if_today}
+
+
 def _item(req) -> dict:
     state = case_state(req, today())
-    item = {"request": req, "state": state}
+    item = {"request": req, "state": state, "group": _group(state)}
     if state.status == "draft":
         # Not sent yet: the letter and every way of sending it, right here.
         letter = compose(letter_request(req))
-        item.update(letter=letter, text=render_text(letter), mailto="")
+        item.update(letter=letter, text=render_text(letter), mailto="", send=_sending(req, letter))
         if letter.recipient.email:
             from dsar.letters.email import mailto_link  # the email renderer, only when needed
 
@@ -48,7 +74,7 @@ def _item(req) -> dict:
 def _sort_key(item: dict):
     state = item["state"]
     far = 10**6
-    return (GROUPS.index(state.group), state.days_left if state.days_left is not None else far,
+    return (GROUPS.index(item["group"]), state.days_left if state.days_left is not None else far,
             item["request"].id)
 
 
@@ -59,10 +85,16 @@ def workspace(token: str):
 
 def _workspace_page(ws, token, *, values=None, errors=None, status=200):
     items = sorted((_item(req) for req in workspace_requests(db(), ws)), key=_sort_key)
-    groups = [(name, [i for i in items if i["state"].group == name]) for name in GROUPS]
+    groups = [(name, [i for i in items if i["group"] == name]) for name in GROUPS]
     link = public_url("requests.workspace", token=token)
     if values is None and ws.reminder_email and ws.reminders_consented_at is None:
         values = {"email": ws.reminder_email}  # pending: the address to correct or resend to
+    elif values is None and not ws.reminder_email:
+        # The address given in the wizard, offered; reminders still start only after the
+        # person ticks the box and confirms the address (double opt-in, optin.py).
+        given = next(((i["request"].person or {}).get("email") for i in items
+                      if (i["request"].person or {}).get("email")), "")
+        values = {"email": given} if given else None
     return render_template(
         "requests/workspace.html", items=items, groups=groups, token=token, link=link,
         workspace=ws, created=request.args.get("created") == "1",

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from dsar.requests import tracking
 from dsar.requests import uploads as up
 from dsar.requests.blueprint import bp, load_request, uploads_dir
 from dsar.requests.explain import explain_steps
 from dsar.requests.ics import due_date_calendar
-from dsar.requests.services import case_state, created_on, event_values
+from dsar.requests.services import case_state, event_values
 from dsar.web.context import db, today
+
+# Status tags and the workspace's groups ask this of every request (requests/_tracking.html).
+bp.add_app_template_global(tracking.needs_action, "needs_action")
 
 
 def _files_by_id(req) -> dict:
@@ -29,19 +33,46 @@ def _timeline(state) -> list[dict]:
     return [item for _key, item in sorted(items, key=lambda x: x[0])]
 
 
+def _recorded(state, kind: str):
+    """The entry just saved (for the "Saved: …" banner, which names it with its details)."""
+    return next((e for e in reversed(state.events) if e.kind == kind), None)
+
+
 @bp.get("/w/<token>/r/<public_id>")
 def detail(token: str, public_id: str):
     _ws, req = load_request(token, public_id)
+    return _detail_page(req, token)
+
+
+def _detail_page(req, token: str, *, errors=None, status=200):
     state = case_state(req, today())
     effective_ids = {e.id for e in state.events}
     retractable = {e.id for e in state.events if tracking.can_retract(req, e)}
+    answers, others = tracking.question(state)
+    recorded = request.args.get("recorded", "")
     return render_template(
-        "requests/request.html", req=req, state=state, token=token,
-        actions=tracking.available_actions(state), files=_files_by_id(req),
+        "requests/request.html", req=req, state=state, token=token, answers=answers,
+        others=others, escalation=tracking.escalation_due(state), files=_files_by_id(req),
         log=event_values(req), effective_ids=effective_ids, retractable=retractable,
-        timeline=_timeline(state), explain_steps=explain_steps,
-        recorded=request.args.get("recorded", ""), today=today(),
-    )
+        timeline=_timeline(state), explain_steps=explain_steps, recorded=recorded,
+        recorded_event=_recorded(state, recorded), nothing_yet=request.args.get("answer") == "nothing",
+        today=today(), errors=errors or {}, values=request.args,
+    ), status
+
+
+@bp.get("/w/<token>/r/<public_id>/what-happened")
+def what_happened(token: str, public_id: str):
+    """The answer to the request page's one question leads to the form for that answer
+    (a GET that only navigates: nothing is recorded until that form is sent)."""
+    _ws, req = load_request(token, public_id)
+    answers, _others = tracking.question(case_state(req, today()))
+    answer = request.args.get("answer", "")
+    if answer in answers:
+        return redirect(url_for("requests.record", token=token, public_id=public_id, kind=answer))
+    if answer == tracking.NOTHING_YET:
+        return redirect(url_for("requests.detail", token=token, public_id=public_id,
+                                answer=answer) + "#what-happened")
+    return _detail_page(req, token, errors={"answer": _l("Choose what happened")}, status=400)
 
 
 def _incoming_files() -> list[up.IncomingFile]:
@@ -69,13 +100,15 @@ def _form(token, req, kind, *, event=None):
             db().commit()
             return redirect(url_for("requests.detail", token=token, public_id=req.public_id,
                                     recorded=kind) + "#timeline")
-        values, errors, status = submission.values, submission.errors, 400
+        values, errors, warnings = submission.values, submission.errors, submission.warnings
+        status = 400 if errors else 200  # only a warning: nothing wrong, one more look
     else:
-        values, errors, status = tracking.default_values(today(), event), {}, 200
+        values, errors, warnings, status = tracking.default_values(today(), event), {}, {}, 200
+    state = case_state(req, today())
     return render_template(
         "requests/record.html", req=req, token=token, kind=kind, fields=tracking.FIELDS[kind],
-        values=values, errors=errors, event=event, state=case_state(req, today()),
-        created_on=created_on(req), files=_files_by_id(req),
+        values=values, errors=errors, warnings=warnings, event=event, state=state,
+        earliest=tracking.earliest_date(kind, req, state), today=today(), files=_files_by_id(req),
     ), status
 
 

@@ -31,7 +31,7 @@ from dsar.letters.model import Recipient
 from dsar.letters.text import has_hidden_controls
 from dsar.requests.models import DataRequest, Workspace, hash_token
 from dsar.requests.services import create_request, create_workspace
-from dsar.rights import RIGHTS, get_right, needs_identifiers
+from dsar.rights import RIGHTS, WIZARD_GROUPS, Right, get_right, needs_identifiers
 from dsar.web.forms import FormResult
 from dsar.wizard.models import WizardDraft
 
@@ -169,6 +169,32 @@ def custom_org_value(values: dict) -> dict:
 
 
 # ---------------------------------------------------------------- the request
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The kind offered first, and the kind of organisation it is recommended for."""
+
+    key: str
+    category: str
+
+
+def recommendation(session: Session, data: dict) -> Recommendation | None:
+    """The kind the catalogue recommends (``recommended_for``) for a category of the chosen
+    organisations: the first organisation's categories are tried first, in their order."""
+    for org in chosen_orgs(session, data):
+        for category in org.record.categories if org.record else org.recipient.categories:
+            for right in RIGHTS.values():
+                if category in right.recommended_for:
+                    return Recommendation(right.key, category)
+    return None
+
+
+def grouped_choices(recommended: str | None) -> list[tuple[str, list[Right]]]:
+    """The other kinds under the wizard's headings, each in catalogue order."""
+    groups = [(group, [r for r in RIGHTS.values() if r.group == group and r.key != recommended])
+              for group in WIZARD_GROUPS]
+    return [(group, rights) for group, rights in groups if rights]
+
 
 def validate_right(form) -> StepResult:
     right = form.get("right", "")

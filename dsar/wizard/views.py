@@ -3,19 +3,23 @@ your details → (identifiers) → (more about the request) → check your answe
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from dsar.directory.services import get_organisation, search_organisations
 from dsar.letters.compose import LETTER_LOCALES, available_locales
 from dsar.rights import RIGHT_KEYS, get_right
 from dsar.web.context import db, today
+from dsar.wizard import organisations as org_lists
 from dsar.wizard import services as wiz
 
 bp = Blueprint("wizard", __name__)
 # Page templates name a letter kind by its catalogue entry (label and hint: wizard/rights.html).
 bp.add_app_template_global(get_right, "letter_kind")
 
+# Search results ranked beyond this are not worth paging through: a longer query is better.
+SEARCH_MAX = 200
+SUGGEST_LIMIT = 8
 STEPS = ("organisations", "request", "details", "identifiers", "more", "check")
 
 
@@ -31,15 +35,31 @@ def _save(draft, **changes) -> None:
         session["draft"], session["sid"] = keys.token, keys.sid
 
 
+def _applies(data: dict, step: str) -> bool:
+    if step == "identifiers":
+        return wiz.needs_identifier_step(db(), data)
+    if step == "more":
+        return wiz.needs_more_step(data)
+    return True
+
+
 def _next_step(data: dict, after: str) -> str:
     """The next step after ``after`` that applies to this draft."""
     for step in STEPS[STEPS.index(after) + 1:]:
-        if step == "identifiers" and not wiz.needs_identifier_step(db(), data):
-            continue
-        if step == "more" and not wiz.needs_more_step(data):
-            continue
-        return url_for(f"wizard.{step}")
+        if _applies(data, step):
+            return url_for(f"wizard.{step}")
     return url_for("wizard.check")
+
+
+def _back_url(data: dict, step: str) -> str:
+    """The step shown before this one (a step that does not apply was not shown), or "check
+    your answers" when the person came from there to change an answer."""
+    if request.args.get("return") == "check":
+        return url_for("wizard.check")
+    for earlier in reversed(STEPS[: STEPS.index(step)]):
+        if _applies(data, earlier):
+            return url_for(f"wizard.{earlier}")
+    return url_for("wizard.home")
 
 
 def _after_save(data: dict, step: str):
@@ -54,14 +74,20 @@ def home():
     return render_template("wizard/home.html")
 
 
+def _page_number(value) -> int:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 6 else 1
+
+
 @bp.route("/write/organisations", methods=["GET", "POST"])
 def organisations():
+    """Search first, then the organisations most asked about, then every one, page by page.
+    Every button (search, another page, continue) saves the ticks on screen first."""
     draft = _draft()
     data = draft.data or {}
     selected = list(data.get("orgs", []))
     errors = {}
-    # A link from an organisation page ticks it (and may name the request that makes sense
-    # there); only the form's POST saves, so following a link changes nothing.
+    # A link from an organisation page or a suggestion ticks it (and may name the request
+    # that makes sense there); only the form's POST saves, so following a link changes nothing.
     preselect = request.args.get("org")
     if preselect and get_organisation(db(), preselect) and preselect not in selected:
         selected.append(preselect)
@@ -80,17 +106,38 @@ def organisations():
             changes["right"] = request.form["right"]
         _save(draft, **changes)
         if request.form.get("action") == "search":
-            return redirect(url_for("wizard.organisations", q=request.form.get("q", "")))
+            return redirect(url_for("wizard.organisations", q=request.form.get("q", "") or None))
+        if request.form.get("page"):
+            return redirect(url_for("wizard.organisations", q=request.args.get("q") or None,
+                                    page=_page_number(request.form["page"])) + "#list")
         if selected or custom:
             return _after_save(draft.data, "organisations")
         errors["orgs"] = _l("Choose at least one organisation, or add one that is not listed")
     query = request.args.get("q", "").strip()[:200]
-    results = search_organisations(db(), query, limit=25)
+    number = _page_number(request.args.get("page"))
+    if query:
+        shown = org_lists.page_of(search_organisations(db(), query, limit=SEARCH_MAX), number)
+    else:
+        shown = org_lists.browse_organisations(db(), number)
     chosen = wiz.chosen_orgs(db(), {**(draft.data or {}), "orgs": selected})
     return render_template(
-        "wizard/organisations.html", results=results, query=query, selected=selected,
-        chosen=chosen, errors=errors, preselected_right=preselected_right,
+        "wizard/organisations.html", listing=shown, query=query, selected=selected,
+        most_asked=[] if query else org_lists.most_asked(db()), chosen=chosen, errors=errors,
+        preselected_right=preselected_right, browsing=bool(request.args.get("page")),
     ), (400 if errors else 200)
+
+
+@bp.get("/write/organisations/suggest")
+def suggest():
+    """Suggestions under the wizard's search box: each one ticks the organisation on this
+    step (a link, so nothing is saved until the form is sent)."""
+    query = request.args.get("q", "").strip()[:200]
+    if len(query) < 2:
+        return jsonify([])
+    return jsonify([
+        {"slug": r.slug, "name": r.name, "url": url_for("wizard.organisations", org=r.slug)}
+        for r in search_organisations(db(), query, limit=SUGGEST_LIMIT)
+    ])
 
 
 @bp.route("/write/organisations/other", methods=["GET", "POST"])
@@ -119,8 +166,13 @@ def request_kind():
         if result.ok:
             _save(draft, right=result.values["right"])
             return _after_save(draft.data, "request")
-    return render_template("wizard/request.html", rights=RIGHT_KEYS, values=values,
-                           errors=errors), (400 if errors else 200)
+    recommended = wiz.recommendation(db(), draft.data or {})
+    groups = wiz.grouped_choices(recommended.key if recommended else None)
+    first = recommended.key if recommended else groups[0][1][0].key
+    return render_template(
+        "wizard/request.html", recommended=recommended, groups=groups, first=first, values=values,
+        errors=errors, back_url=_back_url(draft.data or {}, "request"),
+    ), (400 if errors else 200)
 
 
 def _simple_step(step: str, template: str, validate, **context):
@@ -134,7 +186,7 @@ def _simple_step(step: str, template: str, validate, **context):
             _save(draft, **{step: result.values})
             return _after_save(draft.data, step)
     return render_template(template, values=values, errors=errors, data=draft.data or {},
-                           **context), (400 if errors else 200)
+                           back_url=_back_url(draft.data or {}, step), **context), (400 if errors else 200)
 
 
 @bp.route("/write/details", methods=["GET", "POST"])
@@ -193,7 +245,7 @@ def check():
         org_names={org.key: org.recipient.name for org in chosen}, languages=languages,
         locales=available_locales(), all_locales=LETTER_LOCALES, errors=errors,
         show_identifiers=wiz.needs_identifier_step(db(), data),
-        show_more=wiz.needs_more_step(data),
+        show_more=wiz.needs_more_step(data), back_url=_back_url(data, "check"),
     ), (400 if errors else 200)
 
 

@@ -11,17 +11,22 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def _write_to_them(page, base):
+def _write_to_them(page, base, audit=None):
     expect(page.get_by_role("heading", level=1)).to_have_text("Equifax Ltd")
     expect(page.get_by_text("Leicester")).to_be_visible()
+    if audit:
+        audit.check()
     page.get_by_role("button", name="Write to them").click()
     expect(page).to_have_url(re.compile(r"/write/organisations\?org=equifax-gb$"))
     expect(page.locator("#org-equifax-gb")).to_be_checked()
     expect(page.get_by_label("Equifax Ltd")).to_be_checked()
+    if audit:
+        audit.check()
 
 
-def test_find_equifax_by_suggestion_and_write_to_them(live_server, page):
+def test_find_equifax_by_suggestion_and_write_to_them(live_server, page, audit):
     page.goto(f"{live_server}/organisations")
+    audit.check()
     box = page.get_by_role("combobox", name="Search by name, brand, former name or website")
     box.press_sequentially("Equifax", delay=30)
     option = page.get_by_role("option", name="Equifax Ltd")
@@ -29,7 +34,7 @@ def test_find_equifax_by_suggestion_and_write_to_them(live_server, page):
     expect(box).to_have_attribute("aria-expanded", "true")
     option.get_by_role("link").click()
     expect(page).to_have_url(f"{live_server}/organisations/equifax-gb")
-    _write_to_them(page, live_server)
+    _write_to_them(page, live_server, audit)
 
 
 def test_suggestions_work_from_the_keyboard(live_server, page):

@@ -1,6 +1,8 @@
-"""Tracking in real headless Chromium: record that the letter was posted, record an
-incomplete reply with files attached, look at the timeline, and download the ICO bundle,
-whose last page (the scanned reply) is rendered with pdftoppm to see that the scan is drawn."""
+"""Tracking in real headless Chromium: on the day the letter is written the request's page asks
+one question and offers no complaint; an incomplete reply is a warning under "Needs action";
+record that the letter was posted, record an incomplete reply with files attached, look at the
+timeline, and download the ICO bundle, whose last page (the scanned reply) is rendered with
+pdftoppm to see that the scan is drawn. axe-core checks every page, in English and Welsh."""
 
 from __future__ import annotations
 
@@ -81,7 +83,63 @@ def _fill_date(page, day: int, month: int, year: int) -> None:
     page.get_by_label("Year").fill(str(year))
 
 
-def test_record_a_reply_with_files_and_download_the_ico_bundle(page, live_app, live_server, tmp_path):
+def _answer(page, audit, answer: str) -> None:
+    """Answer the request page's one question, "What happened?"."""
+    question = page.get_by_role("group", name="What happened?")
+    question.get_by_label(answer, exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+    audit.check()
+
+
+def test_day_one_asks_one_question_and_an_incomplete_reply_needs_action(page, live_app, live_server, audit):
+    live_app.config["DSAR_TODAY"] = date(2026, 9, 1)  # the day the letter is written
+    token, public_id = _make_request(live_app)
+    page.goto(f"{live_server}/w/{token}/r/{public_id}")
+    audit.check()
+    assert page.get_by_role("heading", name="What happened?").count() == 1
+    assert page.locator("input[name=answer]").count() == 2  # I have sent it, nothing yet
+    for follow_up in ("Send a reminder", "Complain to the organisation", "Complain to the regulator"):
+        assert page.get_by_text(follow_up).count() == 0
+    assert page.get_by_text("Complain to the ICO by").count() == 0
+    _answer(page, audit, "I have sent it")
+    _fill_date(page, 1, 9, 2026)
+    page.get_by_label("By post").check()
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Saved: Posted").is_visible()
+    audit.check()
+
+    live_app.config["DSAR_TODAY"] = date(2026, 9, 20)
+    page.reload()
+    audit.check()
+    _answer(page, audit, "They replied")
+    # Dated before the posted letter could have arrived (Thu 3 Sep): a warning, not an error.
+    _fill_date(page, 2, 9, 2026)
+    page.get_by_label("No, something is missing").check()
+    page.get_by_role("button", name="Save").click()
+    warning = page.locator("#date-day-warning")
+    assert "This is before 3 September 2026" in warning.inner_text()
+    assert page.get_by_label("Day").input_value() == "2"  # the date is kept
+    audit.check(welsh=False)  # the language switch would show the form afresh
+    page.get_by_label("Yes, this date is right").check()
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Saved: Incomplete reply received").is_visible()
+    assert page.locator("ol.timeline").get_by_text("2 September 2026").is_visible()
+    tag = page.locator("h1 + .card-status .tag")
+    assert tag.inner_text() == "Incomplete reply received"
+    assert "tag-needs-action" in tag.get_attribute("class")
+    # A warning colour, not the green of a complete reply.
+    assert tag.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 247, 191)"
+    assert page.get_by_role("link", name="Complain to the organisation").is_visible()
+    audit.check()
+    page.get_by_role("link", name="Back").click()
+    group = page.locator("section.todo-group", has=page.get_by_role("heading", name="Needs action"))
+    assert group.get_by_role("link", name="Experian Ltd", exact=True).is_visible()
+    assert group.get_by_text("Incomplete reply received").is_visible()
+    assert page.get_by_role("heading", name="Waiting").count() == 0
+    audit.check()
+
+
+def test_record_a_reply_with_files_and_download_the_ico_bundle(page, live_app, live_server, audit, tmp_path):
     if not shutil.which("pdftoppm"):
         pytest.fail("pdftoppm is missing: install Debian's poppler-utils package (see README)")
     live_app.config["DSAR_TODAY"] = date(2026, 11, 26)
@@ -89,16 +147,19 @@ def test_record_a_reply_with_files_and_download_the_ico_bundle(page, live_app, l
 
     page.goto(f"{live_server}/w/{token}")
     assert page.get_by_role("heading", name="Not sent yet").is_visible()
+    audit.check()
     page.get_by_role("link", name="Experian Ltd").click()
-    page.get_by_role("link", name="I have sent it").click()
+    audit.check()
+    _answer(page, audit, "I have sent it")
     _fill_date(page, 1, 9, 2026)
     page.get_by_label("By post").check()
     page.get_by_role("button", name="Save").click()
     assert page.get_by_text("Saved: Posted").is_visible()
     assert page.get_by_text("Overdue", exact=True).is_visible()
     assert page.get_by_text("52 days overdue").is_visible()  # due Mon 5 Oct, today 26 Nov
+    audit.check()
 
-    page.get_by_role("link", name="I received a reply").click()
+    _answer(page, audit, "They replied")
     _fill_date(page, 20, 10, 2026)
     page.get_by_label("No, something is missing").check()
     page.get_by_label("Notes (optional)").fill("Only the credit file; no scores, no recipients.")
@@ -108,6 +169,7 @@ def test_record_a_reply_with_files_and_download_the_ico_bundle(page, live_app, l
     page.get_by_label("Files they sent you (optional)").set_input_files(
         [str(tmp_path / name) for name in ("experian-reply.pdf", "scan.png", "scores.csv")])
     page.get_by_role("button", name="Save").click()
+    audit.check()
 
     timeline = page.locator("ol.timeline")
     items = timeline.locator("> li")
@@ -116,12 +178,14 @@ def test_record_a_reply_with_files_and_download_the_ico_bundle(page, live_app, l
     assert "The reply was due (deadline passed)" in items.nth(2).inner_text()
     assert timeline.get_by_role("link", name="experian-reply.pdf").is_visible()
 
-    page.get_by_role("link", name="A complaint to the regulator, with all your correspondence").click()
+    page.get_by_role("link", name="Complain to the regulator").click()
     assert page.get_by_label("What happened").input_value().startswith(
         "On 1 September 2026 I sent Experian Ltd a request")
+    audit.check()
     page.get_by_label("How has this affected you? (optional)").fill(
         "I was refused a mortgage and cannot check the score behind it.")
     page.get_by_role("button", name="Save and prepare the complaint").click()
+    audit.check()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the complaint bundle (PDF)").click()
     download = download_info.value

@@ -151,6 +151,10 @@ def test_every_shipped_label_and_hint_is_extracted_for_the_ui():
     ("access", {"kind.toml": CCTV_TOML, "titles.j2": CCTV_TITLES, "part.j2": CCTV_PART},
      "kind 'access' is already defined"),
     ("dup", {"kind.toml": "label = [unclosed"}, "kind.toml"),
+    ("dup", {"kind.toml": CCTV_TOML + 'group = "misc"\n', "titles.j2": CCTV_TITLES, "part.j2": CCTV_PART},
+     "group must be one of see, challenge, stop, correct"),
+    ("dup", {"kind.toml": CCTV_TOML + 'recommended_for = ["banks"]\n', "titles.j2": CCTV_TITLES,
+             "part.j2": CCTV_PART}, "recommended_for: unknown banks"),
 ])
 def test_a_malformed_kind_is_refused_naming_its_file(tmp_path, key, files, message):
     write_kind(tmp_path, key, files)

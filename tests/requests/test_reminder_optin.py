@@ -209,8 +209,10 @@ def test_no_mail_server_is_a_clear_message_not_a_500(client, make_tracked, app):
 ])
 def test_confirmation_email_and_reminders_in_the_persons_language(client, cli, mail, hostile_request,
                                                                    lang, subject):
-    token = csrf_token(client.get("/").get_data(as_text=True))
-    client.post("/language", data={"lang": lang, "next": "/", "csrf_token": token})
+    # The language switch is a form (a GET never changes the session).
+    home = client.get("/").get_data(as_text=True)
+    client.post("/language", data={"lang": lang, "next": "/", "csrf_token": csrf_token(home)})
+    assert f'lang="{lang}"' in client.get("/").get_data(as_text=True)
     ask_for_reminders(client, hostile_request, "sian@example.org")
     assert parsed(mail.messages[0])["Subject"] == subject
     link = confirmation_link(mail.messages[0])

@@ -273,3 +273,82 @@ def test_link_from_organisation_page_preselects_the_request(client):
         "orgs": ["equifax-gb"], "shown": ["equifax-gb"], "right": "nonsense"})
     html = client.get("/write/request").get_data(as_text=True)
     assert re.search(r'value="score_pack"[^>]*checked', html)
+
+
+def _company_count(app) -> int:
+    from sqlalchemy import func, select
+
+    from dsar.directory.models import Organisation
+
+    with app.app_context():
+        session = app.extensions["dsar_sessions"]()
+        count = session.scalar(select(func.count()).select_from(Organisation)
+                               .where(Organisation.kind == "company"))
+        session.close()
+    return count
+
+
+def test_organisation_step_leads_with_search_then_the_most_asked_then_all_counted(app, client):
+    from dsar.wizard.organisations import MOST_ASKED
+
+    total = _company_count(app)
+    assert total > 50  # enough for three pages of 25
+    html = client.get("/write/organisations").get_data(as_text=True)
+    order = [html.index('id="q"'), html.index("Most asked about"),
+             html.index(f"Browse all {total} organisations, A to Z")]
+    assert order == sorted(order)
+    most_asked = html[order[1]:order[2]]
+    assert re.findall(r'id="org-([a-z0-9-]+)" name="orgs"', most_asked) == list(MOST_ASKED)
+    assert f"Showing 1–25 of {total}" in html and "Page 1 of" in html
+    assert len(re.findall(r'id="all-[a-z0-9-]+" name="orgs"', html)) == 25
+    assert "<details class=\"details browse\" id=\"list\">" in html  # closed until browsed
+    # Another page is a button of the form: the ticks on screen are saved first.
+    response = post(client, "/write/organisations", {"orgs": ["acxiom-gb"], "shown": ["acxiom-gb"],
+                                                     "page": "2"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("?page=2#list")
+    html = client.get("/write/organisations?page=2").get_data(as_text=True)
+    assert f"Showing 26–50 of {total}" in html and "open id=\"list\"" in html
+    assert re.search(r'id="org-acxiom-gb" name="orgs" type="checkbox" value="acxiom-gb" checked', html)
+    assert "Acxiom Ltd <span class=\"hint-inline\">(chosen)</span>" in html  # no second box
+    last = client.get("/write/organisations?page=999").get_data(as_text=True)
+    assert f"of {total}</p>" in last and "Next page" not in last
+
+
+def test_organisation_search_says_how_many_match(client):
+    html = client.get("/write/organisations?q=experian").get_data(as_text=True)
+    found = int(re.search(r">(\d+) organisations? found<", html).group(1))
+    assert "Results for “experian”" in html and 1 <= found <= 25
+    assert len(re.findall(r'name="orgs" type="checkbox"', html)) == found
+    assert "Most asked about" not in html and "Browse all" not in html
+    assert 'id="org-experian-gb"' in html
+    html = client.get("/write/organisations?q=zzzqqqxxx").get_data(as_text=True)
+    assert "No organisation matches that search." in html
+
+
+def test_wizard_suggestions_tick_the_organisation_on_this_step(client):
+    items = client.get("/write/organisations/suggest?q=equif").get_json()
+    assert items[0]["name"] == "Equifax Ltd"
+    assert items[0]["url"] == "/write/organisations?org=equifax-gb"
+    assert client.get("/write/organisations/suggest?q=e").get_json() == []
+
+
+def _back(html: str) -> str:
+    return re.search(r'<a class="back-link" href="([^"]+)"', html).group(1)
+
+
+def test_back_links_go_to_the_step_actually_shown(client):
+    post(client, "/write/organisations", {"orgs": ["experian-gb"], "shown": ["experian-gb"]})
+    post(client, "/write/request", {"right": "score_pack"})
+    post(client, "/write/details", {"name": "A B", "address": "1 Road\nLeeds LS1 1AA"})
+    post(client, "/write/identifiers", {})
+    post(client, "/write/more", {"decision": ""})
+    assert _back(client.get("/write/check").get_data(as_text=True)) == "/write/more"
+    assert _back(client.get("/write/more").get_data(as_text=True)) == "/write/identifiers"
+    assert _back(client.get("/write/identifiers").get_data(as_text=True)) == "/write/details"
+    assert _back(client.get("/write/details").get_data(as_text=True)) == "/write/request"
+    assert _back(client.get("/write/request").get_data(as_text=True)) == "/write/organisations"
+    assert _back(client.get("/write/more?return=check").get_data(as_text=True)) == "/write/check"
+    # An ordinary company and a request with nothing more to ask: check goes back to details.
+    post(client, "/write/organisations", {"orgs": ["tesco-gb"], "shown": ["experian-gb", "tesco-gb"]})
+    post(client, "/write/request", {"right": "access"})
+    assert _back(client.get("/write/check").get_data(as_text=True)) == "/write/details"
