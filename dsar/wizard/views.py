@@ -144,7 +144,8 @@ def details():
 
 @bp.route("/write/identifiers", methods=["GET", "POST"])
 def identifiers():
-    return _simple_step("identifiers", "wizard/identifiers.html", wiz.validate_identifiers)
+    return _simple_step("identifiers", "wizard/identifiers.html",
+                        lambda form: wiz.validate_identifiers(form, today=today()))
 
 
 @bp.route("/write/more", methods=["GET", "POST"])
@@ -163,7 +164,7 @@ def more():
 def check():
     draft = _draft()
     data = draft.data or {}
-    missing = wiz.missing_steps(db(), data)
+    missing = wiz.missing_steps(db(), data, today())
     if missing:
         return redirect(url_for(f"wizard.{missing[0]}"))
     chosen = wiz.chosen_orgs(db(), data)
