@@ -146,6 +146,16 @@ def stored_person(data) -> tuple[Person, list[Problem]]:
     return Person(**values), problems
 
 
+def stored_problems(person, recipient) -> list[Problem]:
+    """What is wrong with a stored request's person and recipient (their stored forms), for
+    the note a page shows beside the letter; the recipient's field is "recipient_email"."""
+    problems = stored_person(person)[1]
+    email = recipient.get("email") if isinstance(recipient, dict) else ""
+    problems += [Problem("recipient_email", p.code, p.limit)
+                 for p in validation.check_email("email", email or "")]
+    return problems
+
+
 def person_to_dict(person: Person) -> dict:
     return {
         "name": person.name,
