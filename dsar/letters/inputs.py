@@ -73,15 +73,18 @@ def _person_fields(data, today: date | None) -> tuple[dict, list[Problem]]:
     problems: list[Problem] = []
 
     def text(value, field, **limits) -> str:
-        value = "" if value is None else value if isinstance(value, str) else str(value)
+        if value is not None and not isinstance(value, str):
+            problems.append(Problem(field, "not_text"))
+            value = str(value)
+        value = value or ""
         problems.extend(validation.check_line(field, value.strip(), **limits))
         return value.strip()
 
     def lines(value, field, *, required) -> tuple[str, ...]:
         raw = _as_lines(value)
-        if not isinstance(raw, list):
+        if not isinstance(raw, list) or not all(isinstance(v, str | None) for v in raw):
             problems.append(Problem(field, "not_text"))
-            raw = []
+            raw = raw if isinstance(raw, list) else []
         kept = tuple(x for x in (str(v if v is not None else "").strip() for v in raw) if x)
         problems.extend(validation.check_address(field, kept, required=required))
         return kept
@@ -108,7 +111,7 @@ def _person_fields(data, today: date | None) -> tuple[dict, list[Problem]]:
         numbers_raw = {}
     if len(numbers_raw) > validation.MAX_IDENTIFIERS:
         problems.append(Problem("customer_numbers", "too_many_entries", validation.MAX_IDENTIFIERS))
-    numbers = tuple((text(k, "customer_numbers"), text(v, "customer_numbers"))
+    numbers = tuple((text(k, "customer_numbers"), text(str(v), "customer_numbers"))  # 12345 is fine
                     for k, v in numbers_raw.items())
     return {"name": name, "address": address, "email": email, "date_of_birth": dob,
             "previous_addresses": previous, "customer_numbers": numbers}, problems

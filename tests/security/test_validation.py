@@ -207,7 +207,7 @@ def test_a_stored_bad_recipient_email_shows_the_letter_without_an_email_option(c
     assert response.status_code == 200
     assert "email address saved with this request cannot be used, so there is no email option" in html
     assert "Your email address saved with this request cannot be used" in html
-    assert "too long or contain hidden characters" in html
+    assert "do not follow our rules" in html
     assert "mailto:a" not in html and "letter.eml" not in html
     public_id = re.search(r'/r/([^/"]+)/letter\.pdf', html).group(1)
     assert client.get(f"{token_url}/r/{public_id}/letter.pdf").status_code == 200
@@ -224,3 +224,21 @@ def test_mailto_link_never_raises_for_what_a_letter_holds(make_request):
     assert mailto_link(letter).startswith("mailto:datenschutz@schufa.de?subject=")
     for bad in ("a,b@example.org", "jörg@example.org", "x@example.org\r\nBcc: y@example.org", "\ud800@x.org"):
         assert mailto_link(letter, to=bad) is None
+
+
+@pytest.mark.parametrize("change, line", [
+    ({"email": "jörg@example.org"},
+     "error: email: use an address with only plain letters, digits and . _ - + before the @"),
+    ({"address": ["1 Road"] * 11}, "error: address: more than 10 lines"),
+    ({"date_of_birth": "1899-12-31"}, "error: date_of_birth: before the year 1900"),
+])
+def test_the_cli_prints_the_same_rule_as_one_english_line(cli_runner, tmp_path, change, line):
+    import json
+
+    person = tmp_path / "person.json"
+    data = {"name": "Jörg", "address": ["1 Road", "Leeds"], **change}
+    person.write_text(json.dumps(data), encoding="utf-8")
+    result = cli_runner("letter", "access", "--org", "equifax-gb", "--person", str(person),
+                        "--out", str(tmp_path / "x.txt"))
+    assert result.exit_code == 2
+    assert result.stderr == line + "\n"
