@@ -57,7 +57,8 @@ def switch():
         session["ui_lang"] = lang
     target = request.form.get("next", "")
     # Only same-site paths: never an open redirect.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    # Printable only: a line break would otherwise end the Location header (a 500).
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or not target.isprintable():
         target = url_for("wizard.home")
     return redirect(target)
 

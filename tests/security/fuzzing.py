@@ -287,7 +287,7 @@ class Fuzzer:
             response = client.open(path, method=method, **kwargs)
         except Exception:  # the app raised (TESTING propagates it): a 500 for a real user
             report.by_status["raised"] += 1
-            report.failures.append(f"{shown}\n{traceback.format_exc(limit=-4)}")
+            report.failures.append(f"{shown}\n{traceback.format_exc(limit=-12)}")
             return
         report.by_status[str(response.status_code)] += 1
         if response.status_code < 300 or (response.status_code < 400
