@@ -11,34 +11,22 @@ from flask_babel import lazy_gettext as _l
 from dsar.letters.compose import available_locales
 from dsar.letters.identifiers import identifiers_text, parse_identifiers
 from dsar.letters.inputs import InputError, parse_person
+from dsar.validation import address_blocks, birth_date_from_parts, check_identifier_lines
 from dsar.web.forms import FormResult
+from dsar.web.problems import IDENTIFIER_FORMAT, form_errors, message
 
 MAX_NOTE = 5000
+# The client form's own words where they say more than the shared ones (dsar/web/problems.py).
 PERSON_MESSAGES = {
     "name": _l("Enter the client's full name (up to 300 characters)"),
+    ("name", "too_long"): _l("Enter the client's full name (up to 300 characters)"),
     "address": _l("Enter the client's postal address: up to 10 lines"),
-    "email": _l("Enter an email address in the correct format, like name@example.com"),
-    "previous_addresses": _l("Enter each previous address as lines, with a blank line between them"),
+    ("address", "too_many_lines"): _l("Enter the client's postal address: up to 10 lines"),
 }
-NUMBER_FORMAT = _l("Write each number as a label, a colon and the number, like Account: 12345")
 
 
 def _text(form, name: str, limit: int = 20000) -> str:
     return (form.get(name) or "").replace("\r\n", "\n").strip()[: limit + 1]
-
-
-def _address_blocks(text: str) -> list[list[str]]:
-    """Previous addresses: one per block, blank lines between them."""
-    blocks, current = [], []
-    for line in text.splitlines():
-        if line.strip():
-            current.append(line.strip())
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
 
 
 def client_form_values(client) -> dict:
@@ -61,42 +49,28 @@ def validate_client(form, *, today: date) -> FormResult:
     v["safe_contact"] = form.get("safe_contact") == "yes"
     errors = result.errors
     clean: dict = {}
-    # The shared person rules (lengths, line counts, email syntax, hidden characters).
+    # The shared person rules (lengths, line counts, email syntax, dates, hidden characters).
     try:
         person = parse_person({"name": v["name"], "address": v["address"], "email": v["email"],
-                               "previous_addresses": _address_blocks(v["previous_addresses"])})
+                               "previous_addresses": address_blocks(v["previous_addresses"])})
     except InputError as exc:
-        field = str(exc).split(":")[0]  # InputError names the field first
-        target = field if field in PERSON_MESSAGES else "address"
-        errors[target] = PERSON_MESSAGES[target]
+        errors[exc.field] = message(exc.problem, PERSON_MESSAGES)
     else:
         clean.update(name=person.name, address=list(person.address), email=person.email,
                      previous_addresses=[list(a) for a in person.previous_addresses])
-    if len(v["name"]) > 300:
-        errors["name"] = PERSON_MESSAGES["name"]
-    if len(v["address"].splitlines()) > 10:
-        errors["address"] = PERSON_MESSAGES["address"]
-    day, month, year = v["dob-day"], v["dob-month"], v["dob-year"]
-    clean["date_of_birth"] = None
-    if day or month or year:
-        try:
-            if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
-                raise ValueError
-            dob = date(int(year), int(month), int(day))
-            if not date(1900, 1, 1) <= dob < today:
-                raise ValueError
-            clean["date_of_birth"] = dob
-        except ValueError:
-            errors["dob-day"] = _l("Date of birth must be a real date in the past, like 27 3 1980")
+    clean["date_of_birth"], problems = birth_date_from_parts(
+        "dob-day", v["dob-day"], v["dob-month"], v["dob-year"], today)
+    errors.update(form_errors(problems))
     if len(v["phone"]) > 40 or (v["phone"] and not re.fullmatch(r"[0-9 +()\-]{3,40}", v["phone"])):
         errors["phone"] = _l("Enter a phone number using digits, spaces, + and brackets")
     language = v["preferred_language"] or "en"
     if language not in available_locales():
         errors["preferred_language"] = _l("Choose a language")
+    errors.update(form_errors(check_identifier_lines("identifiers", v["identifiers"])))
     try:
         clean["identifiers"] = parse_identifiers(v["identifiers"])
     except ValueError:
-        errors["identifiers"] = NUMBER_FORMAT
+        errors.setdefault("identifiers", IDENTIFIER_FORMAT)
     clean.update(phone=v["phone"], preferred_language=language, safe_contact=v["safe_contact"])
     result.cleaned = clean
     return result

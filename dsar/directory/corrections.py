@@ -26,6 +26,7 @@ from dsar.directory.models import Correction
 from dsar.directory.schema import OrgRecord, RecordError, parse_record
 from dsar.directory.services import get_organisation, save_record
 from dsar.web.forms import FormResult
+from dsar.web.problems import message
 
 # The fields a person may correct, in the order the form offers them.
 LIST_FIELDS = ("address", "aliases", "brands")  # one entry per line
@@ -158,7 +159,7 @@ def check_suggestion(record: OrgRecord, form) -> Suggestion:
             try:
                 apply_changes(record, {name: raw}, "")
             except RecordError as exc:
-                result.errors[f"value-{i}"] = _field_message(name, str(exc))
+                result.errors[f"value-{i}"] = _field_message(name, exc)
     if not result.changes and not result.errors:
         result.errors["field-1"] = _l("Choose a detail to correct and enter what it should say")
     url = result.values["source_url"]
@@ -171,14 +172,17 @@ def check_suggestion(record: OrgRecord, form) -> Suggestion:
     return result
 
 
-def _field_message(name: str, detail: str):
+def _field_message(name: str, error: RecordError):
+    """The shared rules' message where the problem is one of theirs (dsar/validation.py)."""
+    if error.problem is not None and error.problem.code not in ("missing", "email_format"):
+        return message(error.problem)
     if name == "email":
         return _l("Enter an email address like name@example.com")
     if name in ("web", "webform"):
         return _l("Enter a web address starting with https://")
     if name == "address":
         return _l("Enter the postal address, one line per line")
-    return _l("This value cannot be used: %(detail)s", detail=detail)
+    return _l("This value cannot be used: %(detail)s", detail=str(error))
 
 
 def submit(session: Session, slug: str, suggestion: Suggestion, *, client: Client,

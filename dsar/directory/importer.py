@@ -1,6 +1,7 @@
 """Import and export of datenanfragen.de directories (DIR/companies, DIR/supervisory-authorities).
 
-Import validates every file, reports each bad one with its file name and reason, and upserts
+Import validates every file, reports each bad one with its file name, the line of the field
+at fault and the reason (nothing of a bad file is stored), and upserts
 the good ones by slug in bulk, in the caller's transaction, then rebuilds the search index
 once. Re-running it changes nothing. Our own records win over imported ones unless the
 operator says otherwise (``prefer_import``); accepted corrections are never overwritten.
@@ -65,6 +66,15 @@ def _folders(directory: Path) -> list[tuple[str, Path]]:
     return found
 
 
+def _where(text: str, field: str) -> str:
+    """ "line N: " for the line of the JSON file where ``field`` is given, or nothing."""
+    if field:
+        for number, line in enumerate(text.splitlines(), 1):
+            if f'"{field}"' in line:
+                return f"line {number}: "
+    return ""
+
+
 def read_records(directory: Path, report: ImportReport) -> list:
     """Every valid record as (folder, upstream slug, OrgRecord); bad files go to report.invalid."""
     records = []
@@ -72,8 +82,10 @@ def read_records(directory: Path, report: ImportReport) -> list:
         for file in sorted(path.glob("*.json")):
             name = f"{folder}/{file.name}"
             report.read += 1
+            text = ""
             try:
-                data = json.loads(file.read_text(encoding="utf-8"))
+                text = file.read_text(encoding="utf-8")
+                data = json.loads(text)
                 if isinstance(data, dict) and data.get("slug") and data.get("slug") != file.stem:
                     raise MappingError(f"slug {data.get('slug')!r} does not match the file name")
                 records.append((folder, data["slug"], to_record(data, folder)))
@@ -85,7 +97,7 @@ def read_records(directory: Path, report: ImportReport) -> list:
             except OSError as exc:
                 report.invalid.append((name, f"cannot be read ({exc.strerror})"))
             except (MappingError, RecordError) as exc:
-                report.invalid.append((name, str(exc)))
+                report.invalid.append((name, _where(text, getattr(exc, "field", "")) + str(exc)))
     return records
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, DateTime, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dsar.db import Base
-from dsar.directory.schema import OrgRecord, parse_record
+from dsar.directory.schema import OrgRecord, load_record
 
 
 class Organisation(Base):
@@ -31,7 +31,7 @@ class Organisation(Base):
     )
 
     def to_record(self) -> OrgRecord:
-        return parse_record(self.record)
+        return load_record(self.record)
 
 
 class Correction(Base):

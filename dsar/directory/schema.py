@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from dsar.validation import Problem, check_address, check_email, check_name
+
 CATEGORIES = (
     "credit_reference_agency",
     "data_broker",
@@ -48,6 +50,8 @@ IDENTITY_FIELDS = (
 )
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A loose shape check for callers that only need "looks like an address"; records and people's
+# details are checked with dsar/validation.py's stricter rule, the email renderer's.
 # Domain labels may be internationalised (datenschutz@günstiger-reisen.de is a real address).
 _DOMAIN_LABEL = r"[^\W_](?:(?:[^\W_]|-)*[^\W_])?"
 EMAIL_RE = re.compile(rf"^[^@\s<>\"']+@{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+$")
@@ -56,7 +60,19 @@ UK_POSTCODE_RE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b")
 
 
 class RecordError(ValueError):
-    """A record that breaks the schema; the message names the field."""
+    """A record that breaks the schema; the message names the field first ("email: …"), and
+    ``field`` holds that name for an importer to point at."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field if field is not None else message.partition(":")[0]
+        self.problem: Problem | None = None
+
+    @classmethod
+    def of(cls, problem: Problem) -> RecordError:
+        error = cls(problem.english(), field=problem.field)
+        error.problem = problem
+        return error
 
 
 @dataclass(frozen=True)
@@ -167,8 +183,9 @@ def _texts(value, name: str) -> tuple[str, ...]:
     return out
 
 
-def parse_record(data: dict) -> OrgRecord:
-    """Validate a mapping (from YAML or an import) and return the record, or raise RecordError."""
+def parse_record(data: dict, *, contents: bool = True) -> OrgRecord:
+    """Validate a mapping (from YAML, an import or a correction) and return the record, or
+    raise RecordError. ``contents=False`` skips ``check_contents`` (see ``load_record``)."""
     if not isinstance(data, dict):
         raise RecordError("record: expected a mapping")
     unknown = set(data) - _KNOWN
@@ -216,7 +233,25 @@ def parse_record(data: dict) -> OrgRecord:
     values.setdefault("sources", ())
     record = OrgRecord(**values)
     validate(record)
+    if contents:
+        check_contents(record)
     return record
+
+
+def check_contents(record: OrgRecord) -> None:
+    """The rules a person's details follow too (dsar/validation.py): an email the email
+    renderer would refuse, or an over-long name or address, must not reach a letter."""
+    problems = [*check_name("name", record.name), *check_address("address", record.address, required=False),
+                *check_email("email", record.email)]
+    if problems:
+        raise RecordError.of(problems[0])
+
+
+def load_record(data: dict) -> OrgRecord:
+    """A record as stored in the database. Its shape is checked, not its contents: a record
+    saved under older rules still loads (so its pages work), and whatever uses a value
+    checks it again where it matters (an email address before a mailto: link)."""
+    return parse_record(data, contents=False)
 
 
 def validate(record: OrgRecord) -> None:
@@ -239,8 +274,6 @@ def validate(record: OrgRecord) -> None:
         _validate_subdivision(record)
     if record.suggested_channel not in CHANNELS:
         raise RecordError(f"suggested_channel: must be one of {', '.join(CHANNELS)}")
-    if record.email and not EMAIL_RE.match(record.email):
-        raise RecordError(f"email: {record.email!r} is not an email address")
     for url_field in ("web", "webform"):
         value = getattr(record, url_field)
         if value and not value.startswith(("https://", "http://")):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from dsar.directory import ranking
 from dsar.directory.models import Organisation
-from dsar.directory.schema import OrgRecord, parse_record
+from dsar.directory.schema import OrgRecord, load_record
 
 # Kept identical to migration 0002 (tests/test_db.py compares create_all() with the migrations).
 DDL = (
@@ -206,4 +206,4 @@ class SqliteSearchIndex:
             return []
         statement = select(Organisation.id, Organisation.record).where(Organisation.id.in_(ids))
         rows = dict(session.execute(statement).all())
-        return [parse_record(rows[i]) for i in ids if i in rows]
+        return [load_record(rows[i]) for i in ids if i in rows]

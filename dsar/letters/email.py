@@ -126,16 +126,22 @@ def render_eml(letter: Letter, to: str | None = None) -> bytes:
     return render_email(letter, to=to).as_bytes(policy=_EML_POLICY)
 
 
-def mailto_link(letter: Letter, to: str | None = None) -> str:
-    """A ``mailto:`` URI (RFC 6068) with subject and the whole body.
+def mailto_link(letter: Letter, to: str | None = None) -> str | None:
+    """A ``mailto:`` URI (RFC 6068) with subject and the whole body, or None when an
+    address is present but unusable (a value stored under older rules: the page then offers
+    no email option and says why). It never raises for what a letter holds.
 
     With no address at all the link is ``mailto:?subject=…`` and the person fills in the
-    To field; an address that is present but invalid raises ValueError. Line breaks in
-    the body are CRLF, as RFC 6068 §2 asks. Some mail clients cut very long links; the
-    body is kept whole here and the web page can offer copy-and-paste as well.
+    To field. Everything is percent-encoded (the address too, but its @), so no value can
+    add a header field or end the link early. Line breaks in the body are CRLF, as RFC 6068
+    §2 asks. Some mail clients cut very long links; the body is kept whole here and the web
+    page can offer copy-and-paste as well.
     """
-    recipient = _recipient(letter, to)
-    address = quote(recipient.addr_spec, safe="@") if recipient else ""
+    try:
+        recipient = _recipient(letter, to)
+    except ValueError:
+        return None
+    address = quote(recipient.addr_spec, safe="@", errors="replace") if recipient else ""
     body = render_text(letter, width=None).replace("\n", "\r\n")
-    return (f"mailto:{address}?subject={quote(email_subject(letter), safe='')}"
-            f"&body={quote(body, safe='')}")
+    return (f"mailto:{address}?subject={quote(email_subject(letter), safe='', errors='replace')}"
+            f"&body={quote(body, safe='', errors='replace')}")

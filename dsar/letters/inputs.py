@@ -12,12 +12,12 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from dsar.directory.schema import EMAIL_RE, OrgRecord
+from dsar import validation
+from dsar.directory.schema import OrgRecord
 from dsar.letters.compose import CHANNELS, LETTER_LOCALES, available_locales
 from dsar.letters.identifiers import disclosed_to, numbers_to_dict, split_numbers
 from dsar.letters.model import LetterRequest, Person, Recipient, Representative
 from dsar.letters.postal import HOME_COUNTRY, country_name
-from dsar.letters.text import has_hidden_controls
 from dsar.rights import (
     CATALOGUE,
     JURISDICTIONS,
@@ -26,96 +26,150 @@ from dsar.rights import (
     jurisdiction_for_country,
     missing_details,
 )
+from dsar.validation import MAX_LINE, Problem
 
-MAX_FIELD = 2000  # characters in one line of a name or address
-MAX_TEXT = 20000  # characters in free text (reasons, corrections)
+# The shared limits (dsar/validation.py), under the names callers already use.
+MAX_FIELD = MAX_LINE
+MAX_TEXT = validation.MAX_TEXT
 
 
 class InputError(ValueError):
-    """Malformed person, recipient or request data; the message says which field and why."""
+    """Malformed person, recipient or request data; the message says which field and why.
+
+    ``field`` and ``code`` say the same for a form to map (empty for errors about the request
+    as a whole, such as an unknown right); ``problem`` is the structured problem, if any."""
+
+    def __init__(self, message: str, *, problem: Problem | None = None):
+        super().__init__(message)
+        self.problem = problem
+        self.field = problem.field if problem else ""
+        self.code = problem.code if problem else ""
+
+    @classmethod
+    def of(cls, problem: Problem) -> InputError:
+        return cls(problem.english(), problem=problem)
 
 
 def _line(value, field: str, *, required: bool = False, limit: int = MAX_FIELD) -> str:
     if value is None:
         value = ""
-    if not isinstance(value, str):
-        raise InputError(f"{field}: expected text")
-    value = value.strip()
-    if has_hidden_controls(value.replace("\t", " ")):
-        raise InputError(f"{field}: contains invisible control characters; remove them")
-    if required and not value:
-        raise InputError(f"{field}: missing")
-    if len(value) > limit:
-        raise InputError(f"{field}: longer than {limit} characters")
+    if isinstance(value, str):
+        value = value.strip()
+    if problems := validation.check_line(field, value, limit=limit, required=required):
+        raise InputError.of(problems[0])
     return value
 
 
-def _lines(value, field: str, *, required: bool = False) -> tuple[str, ...]:
+def _as_lines(value) -> list:
+    """An address as a list of lines: a list, or one text with a line per line."""
     if value is None:
-        value = []
+        return []
     if isinstance(value, str):
-        value = value.splitlines()
-    if not isinstance(value, list):
-        raise InputError(f"{field}: expected a list of lines")
-    lines = tuple(x for x in (_line(v, field) for v in value) if x)
-    if required and not lines:
-        raise InputError(f"{field}: missing")
-    if len(lines) > 12:
-        raise InputError(f"{field}: more than 12 lines")
-    return lines
+        return value.splitlines()
+    return value
 
 
-def parse_person(data) -> Person:
+def _person_fields(data, today: date | None) -> tuple[dict, list[Problem]]:
+    """The values of a Person from its stored or file form, and every problem found. Values
+    with a problem are still given in the form that renders safely (an unusable email or
+    date of birth is left out; other text is kept, since every renderer cleans it)."""
+    problems: list[Problem] = []
+
+    def text(value, field, **limits) -> str:
+        if value is not None and not isinstance(value, str):
+            problems.append(Problem(field, "not_text"))
+            value = str(value)
+        value = value or ""
+        problems.extend(validation.check_line(field, value.strip(), **limits))
+        return value.strip()
+
+    def lines(value, field, *, required) -> tuple[str, ...]:
+        raw = _as_lines(value)
+        if not isinstance(raw, list) or not all(isinstance(v, str | None) for v in raw):
+            problems.append(Problem(field, "not_text"))
+            raw = raw if isinstance(raw, list) else []
+        kept = tuple(x for x in (str(v if v is not None else "").strip() for v in raw) if x)
+        problems.extend(validation.check_address(field, kept, required=required))
+        return kept
+
+    name = text(data.get("name"), "name", limit=validation.MAX_NAME, required=True)
+    address = lines(data.get("address"), "address", required=True)
+    email = text(data.get("email"), "email")
+    if email_problems := validation.check_email("email", email):
+        problems.extend(email_problems)
+        email = ""
+    dob, dob_problems = validation.birth_date_from_iso("date_of_birth", data.get("date_of_birth"), today)
+    problems.extend(dob_problems)
+    previous_raw = data.get("previous_addresses") or []
+    if not isinstance(previous_raw, list):
+        problems.append(Problem("previous_addresses", "not_text"))
+        previous_raw = []
+    previous = tuple(a for a in (lines(x, "previous_addresses", required=False) for x in previous_raw) if a)
+    if len(previous) > validation.MAX_PREVIOUS_ADDRESSES:
+        problems.append(Problem("previous_addresses", "too_many_addresses",
+                                validation.MAX_PREVIOUS_ADDRESSES))
+    numbers_raw = data.get("customer_numbers") or {}
+    if not isinstance(numbers_raw, dict):
+        problems.append(Problem("customer_numbers", "not_text"))
+        numbers_raw = {}
+    if len(numbers_raw) > validation.MAX_IDENTIFIERS:
+        problems.append(Problem("customer_numbers", "too_many_entries", validation.MAX_IDENTIFIERS))
+    try:  # label → number, or an organisation's slug → {label → number} for it only
+        unscoped, scoped = split_numbers(numbers_raw, lambda value, field: text(value, field))
+    except ValueError:
+        problems.append(Problem("customer_numbers", "identifier_format"))
+        unscoped, scoped = (), ()
+    country = str(data.get("country") or HOME_COUNTRY).strip().lower()
+    country = {"uk": "gb"}.get(country, country)
+    if not re.fullmatch(r"[a-z]{2}", country) or not country_name(country):
+        problems.append(Problem("country", "country_code"))
+        country = HOME_COUNTRY
+    return {"name": name, "address": address, "email": email, "date_of_birth": dob,
+            "previous_addresses": previous, "customer_numbers": unscoped, "org_numbers": scoped,
+            "country": country}, problems
+
+
+_PERSON_KEYS = {"name", "address", "country", "email", "date_of_birth", "previous_addresses",
+                "customer_numbers", "reasons", "corrections", "decision"}
+
+
+def parse_person(data, *, today: date | None = None) -> Person:
     """A person file / stored person: name, address (lines), country (ISO code, default gb),
     email, date_of_birth, previous_addresses (list of line lists), customer_numbers (label →
-    number, or an organisation's slug → {label → number} for that organisation only)."""
+    number, or an organisation's slug → {label → number} for that organisation only).
+
+    Raises ``InputError`` (with ``.field``) for the first problem; with ``today`` a date of
+    birth must also be in the past."""
     if not isinstance(data, dict):
         raise InputError("person: expected a JSON object")
-    known = {"name", "address", "country", "email", "date_of_birth", "previous_addresses",
-             "customer_numbers", "reasons", "corrections", "decision"}
-    unknown = set(data) - known
+    unknown = set(data) - _PERSON_KEYS
     if unknown:
         raise InputError(f"person: unknown field(s) {', '.join(sorted(unknown))}")
-    email = _line(data.get("email"), "email")
-    if email and not EMAIL_RE.match(email):
-        # Not echoed: this message can reach a log from the web app.
-        raise InputError("email: not an email address")
-    dob = data.get("date_of_birth") or None
-    if dob is not None:
-        try:
-            dob = date.fromisoformat(str(dob))
-        except ValueError:
-            raise InputError("date_of_birth: expected YYYY-MM-DD") from None
-    previous = data.get("previous_addresses") or []
-    if not isinstance(previous, list):
-        raise InputError("previous_addresses: expected a list of addresses")
-    numbers = data.get("customer_numbers") or {}
-    if not isinstance(numbers, dict):
-        raise InputError("customer_numbers: expected an object of label → number")
-    try:
-        unscoped, scoped = split_numbers(numbers, _line)
-    except ValueError as exc:  # _line's InputError, or a malformed organisation entry
-        raise InputError(str(exc)) from None
-    return Person(
-        name=_line(data.get("name"), "name", required=True),
-        address=_lines(data.get("address"), "address", required=True),
-        email=email,
-        date_of_birth=dob,
-        previous_addresses=tuple(
-            a for a in (_lines(x, "previous_addresses") for x in previous) if a
-        ),
-        customer_numbers=unscoped,
-        org_numbers=scoped,
-        country=_country(data.get("country")),
-    )
+    values, problems = _person_fields(data, today)
+    if problems:
+        # The English names the field, never the value: it can reach a log from the web app.
+        raise InputError.of(problems[0])
+    return Person(**values)
 
 
-def _country(value) -> str:
-    code = _line(value, "country").lower() or HOME_COUNTRY
-    code = {"uk": "gb"}.get(code, code)
-    if not re.fullmatch(r"[a-z]{2}", code) or not country_name(code):
-        raise InputError("country: expected a two-letter country code such as gb or de")
-    return code
+def stored_person(data) -> tuple[Person, list[Problem]]:
+    """A person as stored with a request, even one saved before today's rules (or written to
+    the database by hand): what can be rendered, and what is wrong with it, so a page shows
+    the letter and a note instead of failing."""
+    values, problems = _person_fields(data if isinstance(data, dict) else {}, None)
+    if not values["name"]:
+        values["name"] = "?"  # a Person needs a name; the note says it is missing
+    return Person(**values), problems
+
+
+def stored_problems(person, recipient) -> list[Problem]:
+    """What is wrong with a stored request's person and recipient (their stored forms), for
+    the note a page shows beside the letter; the recipient's field is "recipient_email"."""
+    problems = stored_person(person)[1]
+    email = recipient.get("email") if isinstance(recipient, dict) else ""
+    problems += [Problem("recipient_email", p.code, p.limit)
+                 for p in validation.check_email("email", email or "")]
+    return problems
 
 
 def person_to_dict(person: Person) -> dict:

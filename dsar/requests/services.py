@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dsar.letters.compose import calendar_for
-from dsar.letters.inputs import parse_person, recipient_from_dict, representative_from_dict
+from dsar.letters.inputs import recipient_from_dict, representative_from_dict, stored_person
 from dsar.letters.model import LetterRequest
 from dsar.requests.models import DataRequest, Event, RequestDraft, Workspace, hash_token
 from dsar.requests.status import CaseState, EventValue, derive
@@ -124,7 +124,8 @@ def letter_request(request: DataRequest) -> LetterRequest:
         locale=request.language,
         # A copy handed to an adviser (casework/share.py) cites the reference the organisation knows.
         reference=details.get("original_reference") or request.reference,
-        person=parse_person(request.person),
+        # Tolerant: a value stored under older rules must not stop the letter (see stored_person).
+        person=stored_person(request.person)[0],
         recipient=recipient_from_dict(request.recipient),
         today=date.fromisoformat(details["letter_date"]),
         channel=details.get("channel", "letter"),

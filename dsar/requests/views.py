@@ -14,6 +14,7 @@ from dsar.deadlines import compute_deadline
 from dsar.directory.services import get_organisation
 from dsar.letters.compose import compose
 from dsar.letters.formats import FORMATS, render
+from dsar.letters.inputs import stored_problems
 from dsar.letters.text import render_text
 from dsar.requests import forms, optin, tracking
 from dsar.requests import views_escalation as _escalation  # noqa: F401 - registers its routes
@@ -25,6 +26,7 @@ from dsar.requests.export import export_json
 from dsar.requests.mailer import Mailer, MailError, parse_smtp_url
 from dsar.requests.services import calendar_of, case_state, letter_request, workspace_requests
 from dsar.requests.status import DUE_SOON_DAYS, receipt_of
+from dsar.validation import is_usable_email
 from dsar.web.context import db, public_url, today
 
 # "What needs doing", most urgent first. "needs_action": the person has something to do
@@ -63,11 +65,17 @@ def _item(req) -> dict:
     if state.status == "draft":
         # Not sent yet: the letter and every way of sending it, right here.
         letter = compose(letter_request(req))
-        item.update(letter=letter, text=render_text(letter), mailto="", send=_sending(req, letter))
-        if letter.recipient.email:
+        # Values stored under older rules: the letter is still shown, with a note saying
+        # what is wrong (and no email option for an organisation's unusable address).
+        problems = {p.field for p in stored_problems(req.person, req.recipient)}
+        item.update(letter=letter, text=render_text(letter), mailto="", send=_sending(req, letter),
+                    recipient_email_unusable="recipient_email" in problems,
+                    person_email_unusable="email" in problems,
+                    person_details_problem=bool(problems - {"recipient_email", "email"}))
+        if is_usable_email(letter.recipient.email):
             from dsar.letters.email import mailto_link  # the email renderer, only when needed
 
-            item["mailto"] = mailto_link(letter)
+            item["mailto"] = mailto_link(letter) or ""
     return item
 
 
@@ -185,7 +193,7 @@ def download(token: str, public_id: str, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     letter = compose(letter_request(req))
-    if fmt == "eml" and not letter.recipient.email:
+    if fmt == "eml" and not is_usable_email(letter.recipient.email):
         abort(404)
     rendered = render(letter, fmt)
     filename = f"{letter.reference}-{letter.kind}.{rendered.extension}"

@@ -19,6 +19,7 @@ from dsar.requests.blueprint import bp, load_request, uploads_dir
 from dsar.requests.bundle import BundleBusy, exclusive_build
 from dsar.requests.services import case_state, get_draft, save_draft
 from dsar.requests.status import CHANNELS
+from dsar.validation import is_usable_email
 from dsar.web.context import db, today
 
 LETTER_KINDS = ("reminder", "complaint_controller")
@@ -47,7 +48,7 @@ def followup(token: str, public_id: str, kind: str, fmt: str):
     if kind not in LETTER_KINDS or fmt not in FORMATS:
         abort(404)
     letter = _followup(req, kind, _channel())
-    if fmt == "eml" and not letter.recipient.email:
+    if fmt == "eml" and not is_usable_email(letter.recipient.email):
         abort(404)
     rendered = render(letter, fmt)
     return _attachment(rendered.content, rendered.mimetype,

@@ -131,7 +131,9 @@ def settings():
 def two_factor_setup():
     account = g.account
     errors, codes = {}, None
-    secret = request.form.get("secret") or accounts.new_totp_secret()
+    secret = request.form.get("secret") or ""
+    if not accounts.is_totp_secret(secret):  # first visit, or a tampered field: a fresh secret
+        secret = accounts.new_totp_secret()
     if request.method == "POST":
         try:
             codes = accounts.enable_totp(account, secret, request.form.get("code") or "")

@@ -22,6 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from dsar.web.context import close_db
 from dsar.web.errors import register_error_pages
 from dsar.web.logs import init_logging
+from dsar.web.wsgi import PercentEncodeQuery
 
 UI_LOCALES = ("en", "cy", "de")
 csrf = CSRFProtect()
@@ -56,7 +57,8 @@ def switch():
         session["ui_lang"] = lang
     target = request.form.get("next", "")
     # Only same-site paths: never an open redirect.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    # Printable only: a line break would otherwise end the Location header (a 500).
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or not target.isprintable():
         target = url_for("wizard.home")
     return redirect(target)
 
@@ -69,6 +71,7 @@ def init_app(app: Flask) -> None:
         # configured, a client could claim any address or scheme.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count,
                                 x_proto=settings.proxy_count)
+    app.wsgi_app = PercentEncodeQuery(app.wsgi_app)
     csrf.init_app(app)
     Babel(app, locale_selector=select_locale)
 

@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, inspect, select
 from sqlalchemy.orm import Session
 
-from dsar.directory.schema import EMAIL_RE, OrgRecord
+from dsar import validation
+from dsar.directory.schema import OrgRecord
 from dsar.directory.services import get_organisation
 from dsar.letters.compose import available_locales
 from dsar.letters.identifiers import numbers_value, parse_identifiers
@@ -33,6 +34,7 @@ from dsar.requests.models import DataRequest, Workspace, hash_token
 from dsar.requests.services import create_request, create_workspace
 from dsar.rights import RIGHTS, WIZARD_GROUPS, Right, get_right, needs_identifiers
 from dsar.web.forms import FormResult
+from dsar.web.problems import HIDDEN_CHARACTERS, IDENTIFIER_FORMAT, form_errors
 from dsar.wizard.models import WizardDraft
 
 MAX_ORGS = 20
@@ -109,6 +111,7 @@ def chosen_orgs(session: Session, data: dict) -> list[ChosenOrg]:
 
 
 def _text(form, name: str, limit: int = MAX_FIELD) -> str:
+    # One character past the limit is kept, so the length check still sees the text is too long.
     return (form.get(name) or "").replace("\r\n", "\n").strip()[: limit + 1]
 
 
@@ -117,28 +120,26 @@ def _check_length(result: StepResult, name: str, limit: int) -> None:
         result.errors[name] = _l("Must be %(n)s characters or fewer", n=limit)
 
 
-def _check_name_address_email(result: StepResult, missing_name, missing_address, long_address) -> None:
+def _check_name_address_email(result: StepResult) -> list[validation.Problem]:
     """The checks shared by the person's details and an organisation typed by hand."""
-    if not result.values["name"]:
-        result.errors["name"] = missing_name
-    _check_length(result, "name", 300)
-    if not result.values["address"]:
-        result.errors["address"] = missing_address
-    elif len(result.values["address"].splitlines()) > 10:
-        result.errors["address"] = long_address
-    if result.values["email"] and not EMAIL_RE.match(result.values["email"]):
-        result.errors["email"] = _l("Enter an email address in the correct format, like name@example.com")
+    values = result.values
+    return [
+        *validation.check_name("name", values["name"]),
+        *validation.check_address("address", validation.address_lines(values["address"])),
+        *validation.check_email("email", values["email"]),
+    ]
 
 
-def _check_controls(result: StepResult) -> StepResult:
-    """Refuse invisible control characters instead of letting the letter differ silently."""
+def _errors(result: StepResult, problems, overrides: dict | None = None,
+            rename: dict | None = None) -> StepResult:
+    """Add the problems' messages to the result, then refuse invisible control characters in
+    any field not yet in error (instead of letting the letter differ silently)."""
+    result.errors.update(form_errors(problems, overrides, rename))
     for name, value in result.values.items():
         if isinstance(value, str) and name not in result.errors and has_hidden_controls(
             value.replace("\t", " ")
         ):
-            result.errors[name] = _l(
-                "Remove the invisible control characters (for example a pasted text-direction mark)"
-            )
+            result.errors[name] = HIDDEN_CHARACTERS
     return result
 
 
@@ -150,13 +151,14 @@ def validate_custom_org(form) -> StepResult:
         "email": _text(form, "email"),
         "country": _text(form, "country").lower() or "gb",
     }
-    _check_name_address_email(
-        result, _l("Enter the organisation's name"), _l("Enter the organisation's postal address"),
-        _l("Enter the address in 10 lines or fewer"),
-    )
+    problems = _check_name_address_email(result)
     if not re.fullmatch(r"[a-z]{2}", result.values["country"]):
         result.errors["country"] = _l("Choose the country the organisation is in")
-    return _check_controls(result)
+    return _errors(result, problems, {
+        "name": _l("Enter the organisation's name"),
+        "address": _l("Enter the organisation's postal address"),
+        ("address", "too_many_lines"): _l("Enter the address in 10 lines or fewer"),
+    })
 
 
 def custom_org_value(values: dict) -> dict:
@@ -210,11 +212,11 @@ def validate_details(form) -> StepResult:
         "address": _text(form, "address", MAX_TEXT),
         "email": _text(form, "email"),
     }
-    _check_name_address_email(
-        result, _l("Enter your full name"), _l("Enter your postal address"),
-        _l("Enter your address in 10 lines or fewer"),
-    )
-    return _check_controls(result)
+    return _errors(result, _check_name_address_email(result), {
+        "name": _l("Enter your full name"),
+        "address": _l("Enter your postal address"),
+        ("address", "too_many_lines"): _l("Enter your address in 10 lines or fewer"),
+    })
 
 
 def needs_identifier_step(session: Session, data: dict) -> bool:
@@ -227,38 +229,36 @@ def needs_identifier_step(session: Session, data: dict) -> bool:
     )
 
 
-def validate_identifiers(form, chosen_slugs: list[str]) -> StepResult:
+def validate_identifiers(form, chosen_slugs: list[str], *, today: date) -> StepResult:
     """Date of birth, previous addresses, and numbers as "Label: number" (for every chosen
     organisation that asks for such numbers) or "short-name / Label: number" (for that one
     organisation only, which must be one of ``chosen_slugs``)."""
     result = StepResult()
-    day, month, year = (_text(form, f"dob-{p}") for p in ("day", "month", "year"))
+    day, month, year = (_text(form, f"dob-{p}", 10) for p in ("day", "month", "year"))
     result.values = {
         "dob-day": day, "dob-month": month, "dob-year": year,
         "previous_addresses": _text(form, "previous_addresses", MAX_TEXT),
         "customer_numbers": _text(form, "customer_numbers", MAX_TEXT),
     }
-    if day or month or year:
+    dob, problems = validation.birth_date_from_parts("date_of_birth", day, month, year, today)
+    if dob is not None:
+        result.values["date_of_birth"] = dob.isoformat()
+    problems += validation.check_previous_addresses(
+        "previous_addresses", validation.address_blocks(result.values["previous_addresses"]))
+    problems += validation.check_identifier_lines("customer_numbers", result.values["customer_numbers"])
+    result = _errors(result, problems, rename={"date_of_birth": "dob-day"})
+    if "customer_numbers" not in result.errors:
         try:
-            dob = date(int(year), int(month), int(day))
-            if dob >= date.today() or dob.year < 1900:
-                raise ValueError
-            result.values["date_of_birth"] = dob.isoformat()
+            scopes = parse_identifiers(result.values["customer_numbers"])
         except ValueError:
-            result.errors["dob-day"] = _l("Date of birth must be a real date in the past, like 27 3 1980")
-    try:
-        scopes = parse_identifiers(result.values["customer_numbers"])
-    except ValueError:
-        result.errors["customer_numbers"] = _l(
-            "Write each number as a label, a colon and the number, like Account: 12345"
-        )
-    else:
-        unknown = [scope for scope in scopes if scope and scope not in chosen_slugs]
-        if unknown:
-            result.errors["customer_numbers"] = _l(
-                "%(name)s is not one of the organisations you chose: start the line with one of "
-                "the short names listed, or leave it out", name=unknown[0][:60])
-    return _check_controls(result)
+            result.errors["customer_numbers"] = IDENTIFIER_FORMAT
+        else:
+            unknown = [scope for scope in scopes if scope and scope not in chosen_slugs]
+            if unknown:
+                result.errors["customer_numbers"] = _l(
+                    "%(name)s is not one of the organisations you chose: start the line with one of "
+                    "the short names listed, or leave it out", name=unknown[0][:60])
+    return result
 
 
 def needs_more_step(data: dict) -> bool:
@@ -281,20 +281,23 @@ def validate_more(form, right_key: str) -> StepResult:
         result.errors["corrections"] = _l("Say what is wrong and what it should say")
     if right.grounds and result.values["ground"] not in right.grounds:
         result.errors["ground"] = _l("Choose the reason that fits best")
-    return _check_controls(result)
+    return _errors(result, [])
 
 
 # ---------------------------------------------------------------- finishing
 
-def missing_steps(session: Session, data: dict) -> list[str]:
+def missing_steps(session: Session, data: dict, today: date) -> list[str]:
     """The wizard steps still to be completed, in order (for 'check your answers')."""
     missing = []
     if not data.get("orgs") and not data.get("custom_orgs"):
         missing.append("organisations")
     if not data.get("right"):
         missing.append("request")
-    if not data.get("details"):
+    # A step saved under older rules is asked again rather than failing when the letter is made.
+    if not data.get("details") or not validate_details(data["details"]).ok:
         missing.append("details")
+    if data.get("identifiers") and not validate_identifiers(data["identifiers"], today=today).ok:
+        missing.append("identifiers")
     if needs_more_step(data) and not validate_more(data.get("more", {}), data["right"]).ok:
         missing.append("more")
     return missing

@@ -200,7 +200,7 @@ def identifiers():
     chosen = [org for org in wiz.chosen_orgs(db(), _draft().data or {}) if org.record]
     slugs = [org.key for org in chosen]
     return _simple_step("identifiers", "wizard/identifiers.html",
-                        lambda form: wiz.validate_identifiers(form, slugs), chosen=chosen)
+                        lambda form: wiz.validate_identifiers(form, slugs, today=today()), chosen=chosen)
 
 
 @bp.route("/write/more", methods=["GET", "POST"])
@@ -219,7 +219,7 @@ def more():
 def check():
     draft = _draft()
     data = draft.data or {}
-    missing = wiz.missing_steps(db(), data)
+    missing = wiz.missing_steps(db(), data, today())
     if missing:
         return redirect(url_for(f"wizard.{missing[0]}"))
     chosen = wiz.chosen_orgs(db(), data)

@@ -11,6 +11,9 @@ import pytest
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "datenanfragen-data"
 SHARED_COMPANIES, SHARED_AUTHORITIES = 3069, 57
+# Upstream records refused by the shared email rule (dsar/validation.py): this one has soft
+# hyphens (U+00AD) inside the address, which no mail server accepts.
+SHARED_BAD_EMAILS = ("companies/vrbank-muenchen-land.json",)
 ADMIN_TOKEN = "correct horse battery staple, and then some more"  # at least 32 characters
 
 
@@ -38,7 +41,7 @@ def imported_db(tmp_path_factory) -> Path:
     with factory() as session:
         report = import_datenanfragen(session, source)
         session.commit()
-    assert not report.invalid
+    assert tuple(name for name, _reason in report.invalid) == SHARED_BAD_EMAILS
     with engine.connect() as conn:  # fold the WAL into the file before it is copied
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()

@@ -12,7 +12,7 @@ from dsar.directory.datenanfragen import AUTHORITIES, COMPANIES, MappingError, t
 from dsar.directory.schema import RecordError
 from dsar.directory.services import curated_records
 
-from .conftest import SHARED_AUTHORITIES, SHARED_COMPANIES
+from .conftest import SHARED_AUTHORITIES, SHARED_BAD_EMAILS, SHARED_COMPANIES
 
 BROKER = {
     "slug": "example-broker-gb",
@@ -143,7 +143,8 @@ def test_authority_maps_to_ours():
 @pytest.mark.parametrize("broken, error, reason", [
     ({"name": None}, MappingError, "required field(s) missing: name"),
     ({"sources": []}, MappingError, "required field(s) missing: sources"),
-    ({"email": "not-an-address"}, RecordError, "email: 'not-an-address' is not an email address"),
+    ({"email": "not-an-address"}, RecordError, "email: not an email address"),
+    ({"email": "a,b@example.org"}, RecordError, "email: use an address with only plain letters"),
     ({"address": "", "email": None}, MappingError, "required field(s) missing: address"),
 ])
 def test_invalid_records_are_rejected(broken, error, reason):
@@ -156,15 +157,16 @@ def test_invalid_records_are_rejected(broken, error, reason):
 
 def test_import_the_shared_copy_twice(cli_runner, shared_dir):
     first = cli_runner("orgs", "import-datenanfragen", str(shared_dir))
-    assert first.exit_code == 0, first.stderr
+    assert first.exit_code == 1  # the records with an unusable email, each reported
     assert f"read {SHARED_COMPANIES + SHARED_AUTHORITIES}," in first.stdout
-    assert "invalid 0" in first.stdout
-    assert first.stderr == ""
+    assert f"invalid {len(SHARED_BAD_EMAILS)}" in first.stdout
+    assert [line.split(": ")[1] for line in first.stderr.splitlines()] == list(SHARED_BAD_EMAILS)
     counts = dict(part.strip().rsplit(" ", 1) for part in first.stdout.split("(")[0].split(","))
-    assert int(counts["imported new"]) + int(counts["kept curated"]) == SHARED_COMPANIES + SHARED_AUTHORITIES
+    assert (int(counts["imported new"]) + int(counts["kept curated"]) + len(SHARED_BAD_EMAILS)
+            == SHARED_COMPANIES + SHARED_AUTHORITIES)
     assert int(counts["kept curated"]) > 40  # experian-gb, gbico → ico-gb, callcredit-gb → transunion-gb …
     second = cli_runner("orgs", "import-datenanfragen", str(shared_dir))
-    assert second.exit_code == 0
+    assert second.exit_code == 1
     assert "imported new 0, updated 0," in second.stdout
     assert f"unchanged {counts['imported new']}," in second.stdout
     listing = cli_runner("orgs", "list").stdout.splitlines()
@@ -195,6 +197,27 @@ def test_a_broken_record_is_reported_and_the_rest_imported(cli_runner, shared_di
     assert "read 4, imported new 1, updated 0, unchanged 0, kept curated 1, invalid 2" in result.stdout
     names = cli_runner("orgs", "list").stdout
     assert "debfdi\t" in names and "acxiom\t" not in names and "1blu\t" not in names
+
+
+@pytest.mark.parametrize("email, reason", [
+    ("jörg@example.org", "use an address with only plain letters, digits and . _ - + before the @"),
+    ("a,b@example.org", "use an address with only plain letters, digits and . _ - + before the @"),
+    (f"dpo@{'x' * 64}.example", "not an email address"),
+])
+def test_a_record_with_an_unusable_email_is_a_bad_row_with_its_line(cli_runner, tmp_path, email, reason):
+    target = tmp_path / "dn"
+    (target / "companies").mkdir(parents=True)
+    good = {**BROKER, "slug": "good-co", "name": "Good Co"}
+    bad = {**BROKER, "slug": "bad-co", "name": "Bad Co", "email": email}
+    (target / "companies" / "good-co.json").write_text(json.dumps(good, indent=4), encoding="utf-8")
+    (target / "companies" / "bad-co.json").write_text(json.dumps(bad, indent=4), encoding="utf-8")
+    result = cli_runner("orgs", "import-datenanfragen", str(target))
+    assert result.exit_code == 1
+    line = json.dumps(bad, indent=4).splitlines().index(f'    "email": {json.dumps(email)},') + 1
+    assert result.stderr == f"invalid: companies/bad-co.json: line {line}: email: {reason}\n"
+    assert "imported new 1," in result.stdout and "invalid 1" in result.stdout
+    listing = cli_runner("orgs", "list").stdout
+    assert "good-co\t" in listing and "bad-co\t" not in listing
 
 
 def test_missing_directory_is_one_line_and_exit_2(cli_runner, tmp_path):
