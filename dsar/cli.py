@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from dsar.commands.caseload import caseload_group
 from dsar.commands.db import db_group
 from dsar.commands.deadline import deadline_command
 from dsar.commands.i18n import i18n_group
@@ -47,6 +48,7 @@ cli.add_command(i18n_group)
 cli.add_command(db_group)
 cli.add_command(teams_group)
 cli.add_command(audit_group)
+cli.add_command(caseload_group)
 
 
 def main() -> None:

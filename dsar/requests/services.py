@@ -74,6 +74,9 @@ def create_request(
     session.add(request)
     session.flush()
     session.add(Event(request_id=request.id, kind="created", occurred_on=today, data={}))
+    from dsar.casework.state import refresh_request_state  # casework builds on requests: no cycle
+
+    refresh_request_state(session, request, today)
     return request
 
 
