@@ -11,13 +11,13 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from dsar.casework import state as cache
 from dsar.casework.models import NO_DUE, Client, RequestState
-from dsar.requests.models import DataRequest
+from dsar.requests.models import DataRequest, Event
 from dsar.requests.services import case_state
-from dsar.requests.status import CaseState
+from dsar.requests.status import CaseState, EventValue
 from dsar.teams.models import Account
 
 PAGE_SIZE = 25
@@ -111,7 +111,7 @@ class Filters:
     mine: bool = False
     caseworker: str = ""  # an account's public id
     status: str = ""  # a key of STATUS_FILTERS
-    organisation: str = ""  # part of the organisation's name
+    organisation: str = ""  # the start of the organisation's name
     order: str = "asc"  # by due date
     page: int = 1
 
@@ -143,7 +143,7 @@ def _conditions(team_id: int, filters: Filters, caseworker_id: int | None, today
     if caseworker_id is not None:
         conditions.append(RequestState.caseworker_id == caseworker_id)
     if filters.organisation:
-        conditions.append(RequestState.organisation.icontains(filters.organisation, autoescape=True))
+        conditions.append(cache.organisation_starts_with(filters.organisation))
     status = filters.status
     if status == "overdue":
         conditions.append(cache.is_overdue(today))
@@ -202,11 +202,12 @@ class CaseloadPage:
         return self.first + len(self.rows) - 1 if self.rows else 0
 
 
-def _row(client: Client, req: DataRequest, state: CaseState, caseworker: str = "") -> CaseloadRow:
+def _row(client_id: str, client_name: str, req: DataRequest, state: CaseState,
+         caseworker: str = "") -> CaseloadRow:
     return CaseloadRow(
-        client_id=client.public_id, client_name=client.name, request_id=req.public_id,
-        reference=req.reference, organisation=(req.recipient or {}).get("name", ""), right=req.right,
-        caseworker=caseworker, standing=standing_of(state),
+        client_id=client_id, client_name=client_name, request_id=req.public_id, reference=req.reference,
+        organisation=(req.recipient or {}).get("name", ""), right=req.right, caseworker=caseworker,
+        standing=standing_of(state),
     )
 
 
@@ -220,12 +221,21 @@ def caseload_page(session: Session, team_id: int, filters: Filters, *, caseworke
     page = min(filters.page, pages)
     ids = list(session.scalars(select(RequestState.request_id).where(*conditions).order_by(*_order(filters))
                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    found = {req.id: (req, client) for req, client in session.execute(
-        select(DataRequest, Client).join(Client, Client.workspace_id == DataRequest.workspace_id)
+    # Only what the page shows and derive() reads, events as plain values (no ORM objects).
+    found = {req.id: (req, client) for req, *client in session.execute(
+        select(DataRequest, Client.public_id, Client.name, Client.caseworker_id)
+        .join(Client, Client.workspace_id == DataRequest.workspace_id)
         .where(Client.team_id == team_id, DataRequest.id.in_(ids))
-        .options(selectinload(DataRequest.events)))}
-    rows = [_row(client, req, case_state(req, today), names.get(client.caseworker_id or 0, ""))
-            for req, client in (found[i] for i in ids if i in found)]
+        .options(load_only(DataRequest.public_id, DataRequest.reference, DataRequest.right,
+                           DataRequest.recipient)))}
+    events: dict[int, list[EventValue]] = {i: [] for i in found}
+    for request_id, *values in session.execute(
+            select(Event.request_id, Event.kind, Event.occurred_on, Event.data, Event.id, Event.supersedes_id)
+            .where(Event.request_id.in_(list(found))).order_by(Event.occurred_on, Event.id)):
+        kind, day, data, event_id, supersedes = values
+        events[request_id].append(EventValue(kind, day, dict(data or {}), event_id, supersedes))
+    rows = [_row(client_id, name, req, case_state(req, today, events[req.id]), names.get(caseworker or 0, ""))
+            for req, (client_id, name, caseworker) in (found[i] for i in ids if i in found)]
     return CaseloadPage(rows, total, page, pages)
 
 
@@ -248,4 +258,4 @@ def client_requests(session: Session, client: Client, *, today: date) -> list[Ca
         select(DataRequest).where(DataRequest.workspace_id == client.workspace_id)
         .options(selectinload(DataRequest.events)).order_by(DataRequest.id)
     ).all()
-    return [_row(client, req, case_state(req, today)) for req in requests]
+    return [_row(client.public_id, client.name, req, case_state(req, today)) for req in requests]

@@ -99,7 +99,7 @@ class RequestState(Base):
     Every column is independent of "today" except ``due_on`` while a clarification pause is
     running (the clock stops, so the date moves on each day): such rows are re-derived when
     ``computed_on`` is not the day asked about. Being overdue is left to the query, which
-    compares ``due_on`` with today."""
+    compares ``overdue_from`` with today."""
 
     __tablename__ = "request_state"
     __table_args__ = (
@@ -107,6 +107,8 @@ class RequestState(Base):
         Index("ix_request_state_team_caseworker_due", "team_id", "caseworker_id", "due_on"),
         Index("ix_request_state_team_status_due", "team_id", "status", "due_on"),
         Index("ix_request_state_team_pause", "team_id", "pause_running", "computed_on"),
+        Index("ix_request_state_team_organisation", "team_id", "organisation_key"),
+        Index("ix_request_state_team_overdue", "team_id", "overdue_from"),
     )
 
     request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), primary_key=True)
@@ -116,6 +118,8 @@ class RequestState(Base):
     caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"),
                                                       nullable=True)
     organisation: Mapped[str] = mapped_column(String(200))
+    # Case-folded, so "starts with" is a range on an index (LIKE could not use one in SQLite).
+    organisation_key: Mapped[str] = mapped_column(String(200))
     right: Mapped[str] = mapped_column(String(40))
     # The derived status, except that "overdue" is stored as the clock's status ("sent" or
     # "extended"): whether the date has passed is the query's business.
@@ -123,6 +127,9 @@ class RequestState(Base):
     outcome: Mapped[str] = mapped_column(String(20))
     due_on: Mapped[date] = mapped_column(Date)  # NO_DUE when no clock is running
     settled: Mapped[bool] = mapped_column(Boolean)  # answered or closed: never overdue
+    # The first day on which the request counts as overdue (NO_DUE: never, as things stand),
+    # so "overdue today" is one range on an index.
+    overdue_from: Mapped[date] = mapped_column(Date)
     pause_running: Mapped[bool] = mapped_column(Boolean)
     # While a complaint to the organisation awaits its acknowledgement (UK s.164A).
     complaint_ack_due: Mapped[date | None] = mapped_column(Date, nullable=True)

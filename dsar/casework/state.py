@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import and_, delete, insert, inspect, not_, or_, select, update
+from sqlalchemy import and_, delete, insert, inspect, not_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -47,27 +47,46 @@ def last_reminder(state: CaseState) -> date | None:
     return max((e.occurred_on for e in state.events if e.kind == "reminder_sent"), default=None)
 
 
+def overdue_from(status: str, due: date | None, settled: bool, ack_due: date | None) -> date:
+    """The day after the date whose passing makes a request overdue (CaseState.group): the
+    due date of a running clock or of an incomplete reply, the date a complaint to the
+    organisation should have been acknowledged by."""
+    if status in (*CLOCK_STATUSES, "response_received") and due is not None and not settled:
+        return due + timedelta(days=1)
+    if status == "escalated_organisation" and ack_due is not None:
+        return ack_due + timedelta(days=1)
+    return NO_DUE
+
+
 def state_values(state: CaseState) -> dict:
     """The columns that describe ``state`` without reference to the day it was derived on."""
     status = state.status
     if status == "overdue":  # the clock's own status; the query decides whether it has passed
         status = "extended" if state.deadline is not None and state.deadline.extended else "sent"
+    settled = state.due is not None and state.days_left is None
+    ack_due = None if state.complaint_acknowledged else state.complaint_ack_due
     return {
-        "status": status, "outcome": state.outcome, "due_on": state.due or NO_DUE,
-        "settled": state.due is not None and state.days_left is None,
+        "status": status, "outcome": state.outcome, "due_on": state.due or NO_DUE, "settled": settled,
+        "overdue_from": overdue_from(status, state.due, settled, ack_due),
         "pause_running": state.deadline is not None and pause_running(state.events),
-        "complaint_ack_due": None if state.complaint_acknowledged else state.complaint_ack_due,
+        "complaint_ack_due": ack_due,
         "reminded_on": last_reminder(state),
     }
 
 
+def organisation_key(name: str) -> str:
+    """How organisation names are compared: case and spacing do not matter."""
+    return " ".join(name.casefold().split())[:ORGANISATION_LENGTH]
+
+
 def _row(request: DataRequest, owner, day: date) -> dict:
     client_id, team_id, caseworker_id = owner
+    organisation = str((request.recipient or {}).get("name", ""))[:ORGANISATION_LENGTH]
     return {
         "request_id": request.id, "team_id": team_id, "client_id": client_id,
-        "caseworker_id": caseworker_id, "right": request.right,
-        "organisation": str((request.recipient or {}).get("name", ""))[:ORGANISATION_LENGTH],
-        "computed_on": day, **state_values(case_state(request, day)),
+        "caseworker_id": caseworker_id, "right": request.right, "organisation": organisation,
+        "organisation_key": organisation_key(organisation), "computed_on": day,
+        **state_values(case_state(request, day)),
     }
 
 
@@ -148,12 +167,7 @@ def clock_late(today: date) -> ColumnElement[bool]:
 def is_overdue(today: date) -> ColumnElement[bool]:
     """CaseState.group == "overdue": the clock ran out, an incomplete reply came late, or a
     complaint to the organisation went unacknowledged past its date."""
-    return or_(
-        clock_late(today),
-        and_(RequestState.status == "response_received", RequestState.settled.is_(False),
-             RequestState.due_on < today),
-        and_(RequestState.status == "escalated_organisation", RequestState.complaint_ack_due < today),
-    )
+    return RequestState.overdue_from <= today
 
 
 def is_due_soon(today: date) -> ColumnElement[bool]:
@@ -164,3 +178,10 @@ def is_due_soon(today: date) -> ColumnElement[bool]:
 
 def needs_review() -> ColumnElement[bool]:
     return RequestState.status.in_(REVIEW_STATUSES)
+
+
+def organisation_starts_with(text: str) -> ColumnElement[bool]:
+    """A range on the folded names: every name that starts with the folded ``text`` sorts
+    between it and it followed by the highest code point."""
+    key = organisation_key(text)
+    return and_(RequestState.organisation_key >= key, RequestState.organisation_key < key + "\U0010ffff")

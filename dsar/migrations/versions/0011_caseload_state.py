@@ -27,11 +27,13 @@ def upgrade() -> None:
         sa.Column("caseworker_id", sa.Integer(), sa.ForeignKey("account.id", ondelete="SET NULL"),
                   nullable=True),
         sa.Column("organisation", sa.String(200), nullable=False),
+        sa.Column("organisation_key", sa.String(200), nullable=False),
         sa.Column("right", sa.String(40), nullable=False),
         sa.Column("status", sa.String(30), nullable=False),
         sa.Column("outcome", sa.String(20), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("settled", sa.Boolean(), nullable=False),
+        sa.Column("overdue_from", sa.Date(), nullable=False),
         sa.Column("pause_running", sa.Boolean(), nullable=False),
         sa.Column("complaint_ack_due", sa.Date(), nullable=True),
         sa.Column("reminded_on", sa.Date(), nullable=True),
@@ -44,6 +46,8 @@ def upgrade() -> None:
     op.create_index("ix_request_state_team_status_due", "request_state", ["team_id", "status", "due_on"])
     op.create_index("ix_request_state_team_pause", "request_state",
                     ["team_id", "pause_running", "computed_on"])
+    op.create_index("ix_request_state_team_organisation", "request_state", ["team_id", "organisation_key"])
+    op.create_index("ix_request_state_team_overdue", "request_state", ["team_id", "overdue_from"])
 
 
 def downgrade() -> None:
