@@ -74,7 +74,7 @@ def create_request(
     session.add(request)
     session.flush()
     session.add(Event(request_id=request.id, kind="created", occurred_on=today, data={}))
-    from dsar.casework.state import refresh_request_state  # casework builds on requests: no cycle
+    from dsar.casework.state import refresh_request_state  # not at the top: it imports this module
 
     refresh_request_state(session, request, today)
     return request
