@@ -161,9 +161,10 @@ def _conditions(team_id: int, filters: Filters, caseworker_id: int | None, today
 
 
 def _order(filters: Filters) -> tuple:
-    if filters.order == "desc":
-        return RequestState.due_on.desc(), RequestState.request_id.desc()
-    return RequestState.due_on.asc(), RequestState.request_id.asc()
+    """By due date; ties in the order of the indexes (which end with overdue_from), so a page
+    deep in the list is read off an index, never sorted."""
+    columns = (RequestState.due_on, RequestState.overdue_from, RequestState.request_id)
+    return tuple(c.desc() if filters.order == "desc" else c.asc() for c in columns)
 
 
 @dataclass(frozen=True)

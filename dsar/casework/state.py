@@ -171,7 +171,8 @@ def is_overdue(today: date) -> ColumnElement[bool]:
 
 
 def is_due_soon(today: date) -> ColumnElement[bool]:
-    """CaseState.group == "due_soon": the clock runs and ends within the week."""
+    """CaseState.group == "due_soon": the clock runs and ends within the week (a clock paused
+    for clarification counts even when its date has passed)."""
     return and_(RequestState.status.in_((*CLOCK_STATUSES, "awaiting_clarification")),
                 RequestState.due_on <= today + timedelta(days=DUE_SOON_DAYS), not_(clock_late(today)))
 

@@ -40,14 +40,15 @@ def upgrade() -> None:
         sa.Column("computed_on", sa.Date(), nullable=False),
     )
     op.create_index("ix_request_state_client_id", "request_state", ["client_id"])
-    op.create_index("ix_request_state_team_due", "request_state", ["team_id", "due_on"])
+    op.create_index("ix_request_state_team_due", "request_state", ["team_id", "due_on", "overdue_from"])
     op.create_index("ix_request_state_team_caseworker_due", "request_state",
-                    ["team_id", "caseworker_id", "due_on"])
-    op.create_index("ix_request_state_team_status_due", "request_state", ["team_id", "status", "due_on"])
+                    ["team_id", "caseworker_id", "due_on", "overdue_from"])
+    op.create_index("ix_request_state_team_status_due", "request_state",
+                    ["team_id", "status", "due_on", "overdue_from"])
+    op.create_index("ix_request_state_team_organisation", "request_state",
+                    ["team_id", "organisation_key", "due_on", "overdue_from"])
     op.create_index("ix_request_state_team_pause", "request_state",
                     ["team_id", "pause_running", "computed_on"])
-    op.create_index("ix_request_state_team_organisation", "request_state", ["team_id", "organisation_key"])
-    op.create_index("ix_request_state_team_overdue", "request_state", ["team_id", "overdue_from"])
 
 
 def downgrade() -> None:
