@@ -292,6 +292,8 @@ def main() -> None:
                                  max(args.threads, args.hits // 5), expect=404))
             mixes = [paths(team, random.Random(args.seed * 1000 + i), args.requests)
                      for i in range(args.threads)]
+            # One client alone: what a page costs without waiting behind the others.
+            alone = sorted(drive(browsers[:1], mixes[:1], max(1, args.hits // 10)))
             started = time.perf_counter()
             timings = drive(browsers, mixes, args.hits)
             wall = time.perf_counter() - started
@@ -303,6 +305,8 @@ def main() -> None:
         p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
         print(f"dashboard over HTTP, {args.threads} concurrent clients: {len(timings)} pages in {wall:.1f} s "
               f"({len(timings) / wall:.0f} pages/s), max {timings[-1]:.0f} ms")
+        print(f"one client alone: p50 {statistics.median(alone):.1f} ms, "
+              f"p95 {alone[max(0, int(len(alone) * 0.95) - 1)]:.1f} ms ({len(alone)} pages)")
         print(f"floor (same sign-in check, a 404 page): p50 {statistics.median(floor):.1f} ms, "
               f"p95 {floor[max(0, int(len(floor) * 0.95) - 1)]:.1f} ms")
         print(f"baseline (one page, alone) / cached p50 (under {args.threads} concurrent): "
