@@ -158,4 +158,5 @@ def test_help_lists_commands(cli_runner):
     assert result.exit_code == 0
     commands = result.output.split("Commands:\n", 1)[1]
     listed = [line.split()[0] for line in commands.splitlines() if line.strip()]
-    assert listed == ["audit", "db", "deadline", "i18n", "letter", "orgs", "reminders", "requests", "teams"]
+    assert listed == ["audit", "caseload", "db", "deadline", "i18n", "letter", "orgs", "reminders",
+                      "requests", "teams"]

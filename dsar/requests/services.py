@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dsar.casework.state import refresh_request_state
 from dsar.letters.compose import LetterRequest, calendar_for
 from dsar.letters.inputs import parse_person, recipient_from_dict
 from dsar.requests.models import DataRequest, Event, Workspace, hash_token
@@ -74,8 +75,6 @@ def create_request(
     session.add(request)
     session.flush()
     session.add(Event(request_id=request.id, kind="created", occurred_on=today, data={}))
-    from dsar.casework.state import refresh_request_state  # not at the top: it imports this module
-
     refresh_request_state(session, request, today)
     return request
 
