@@ -44,6 +44,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "retention_group",
         "Delete closed cases once each team's retention period has passed.",
     ),
+    "caseload": ("dsar.commands.caseload", "caseload_group", "The teams' caseload dashboards."),
     "audit": ("dsar.commands.teams", "audit_group", "The teams' hash-chained audit trails."),
 }
 

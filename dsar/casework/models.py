@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dsar.db import Base
@@ -108,3 +108,55 @@ class ShareCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     used_by_team_id: Mapped[int | None] = mapped_column(
         ForeignKey("team.id", ondelete="SET NULL"), nullable=True)
+
+
+# The due date stored for a request with no clock running (a draft, a wait for proof of
+# identity): it sorts after every real date and is never "before today" or "this week".
+NO_DUE = date(9999, 12, 31)
+
+
+class RequestState(Base):
+    """A cache of one client request's derived state, so the caseload can filter, sort, count
+    and page 100,000 requests in SQL. Not the truth: rebuilt from the events whenever one is
+    added (dsar/casework/state.py), and the rows shown to a person are derived afresh.
+
+    Every column is independent of "today" except ``due_on`` while a clarification pause is
+    running (the clock stops, so the date moves on each day): such rows are re-derived when
+    ``computed_on`` is not the day asked about. Being overdue is left to the query, which
+    compares ``overdue_from`` with today."""
+
+    __tablename__ = "request_state"
+    __table_args__ = (
+        # Each filter is a range on one of these, in due-date order, ties by overdue_from and
+        # the row id (the order the caseload sorts by): a page is read off an index.
+        Index("ix_request_state_team_due", "team_id", "due_on", "overdue_from"),
+        Index("ix_request_state_team_caseworker_due", "team_id", "caseworker_id", "due_on", "overdue_from"),
+        Index("ix_request_state_team_status_due", "team_id", "status", "due_on", "overdue_from"),
+        Index("ix_request_state_team_organisation", "team_id", "organisation_key", "due_on", "overdue_from"),
+        Index("ix_request_state_team_pause", "team_id", "pause_running", "computed_on"),
+    )
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    # The client's caseworker, copied here so "mine" is one index lookup; kept in step on hand-over.
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"),
+                                                      nullable=True)
+    organisation: Mapped[str] = mapped_column(String(200))
+    # Case-folded, so "starts with" is a range on an index (LIKE could not use one in SQLite).
+    organisation_key: Mapped[str] = mapped_column(String(200))
+    right: Mapped[str] = mapped_column(String(40))
+    # The derived status, except that "overdue" is stored as the clock's status ("sent" or
+    # "extended"): whether the date has passed is the query's business.
+    status: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str] = mapped_column(String(20))
+    due_on: Mapped[date] = mapped_column(Date)  # NO_DUE when no clock is running
+    settled: Mapped[bool] = mapped_column(Boolean)  # answered or closed: never overdue
+    # The first day on which the request counts as overdue (NO_DUE: never, as things stand):
+    # "overdue today" is one comparison, read from the indexes below.
+    overdue_from: Mapped[date] = mapped_column(Date)
+    pause_running: Mapped[bool] = mapped_column(Boolean)
+    # While a complaint to the organisation awaits its acknowledgement (UK s.164A).
+    complaint_ack_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    reminded_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # the last reminder
+    computed_on: Mapped[date] = mapped_column(Date)

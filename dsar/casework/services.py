@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.casework.models import CaseNote, Client
+from dsar.casework.state import move_clients
 from dsar.requests.services import create_workspace
 from dsar.teams.models import Account, Membership
 
@@ -74,6 +75,7 @@ def reassign(session: Session, team_id: int, *, to: Account, client: Client | No
             Client.team_id == team_id, Client.caseworker_id == from_account.id)))
     for c in moved:
         c.caseworker_id = to.id
+    move_clients(session, [c.id for c in moved], to.id)
     return moved
 
 

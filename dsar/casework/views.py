@@ -4,13 +4,16 @@ in views_letters, registered on the same blueprint."""
 
 from __future__ import annotations
 
+import csv
 import io
 
-from flask import Response, abort, g, redirect, render_template, request, url_for
+from flask import Response, abort, g, get_template_attribute, redirect, render_template, request, url_for
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from dsar.casework import caseload as caseload_service
-from dsar.casework import forms, retention, services, views_share
+from dsar.casework import forms, retention, services, state, views_share
 from dsar.casework import views_letters as _letters  # noqa: F401 - registers its routes
 from dsar.casework.blueprint import bp, load_client, uploads_dir
 from dsar.casework.models import Client
@@ -20,11 +23,56 @@ from dsar.teams.views import log
 from dsar.web.context import db, today
 
 
+def _caseload_query():
+    """The filters of the query string, the caseworkers to choose from, and whose caseload
+    (the signed-in member's with "mine"; a chosen caseworker's; or everyone's: None)."""
+    filters = caseload_service.parse_filters(request.args)
+    workers = services.caseworkers(db(), g.team.id)
+    chosen = next((a.id for a in workers if a.public_id == filters.caseworker), None)
+    return filters, workers, g.account.id if filters.mine else chosen
+
+
 @bp.get("/")
 def caseload():
     require("view")
-    rows = caseload_service.caseload(db(), g.team.id, today=today())
-    return render_template("casework/caseload.html", rows=rows)
+    filters, workers, caseworker_id = _caseload_query()
+    if state.refresh_stale(db(), g.team.id, today()):
+        db().commit()
+    page = caseload_service.caseload_page(db(), g.team.id, filters, caseworker_id=caseworker_id,
+                                          names={a.id: a.name or a.email for a in workers}, today=today())
+    return render_template("casework/caseload.html", page=page, filters=filters, caseworkers=workers,
+                           status_filters=caseload_service.STATUS_FILTERS, format_number=format_number)
+
+
+@bp.get("/caseload.csv")
+def caseload_export():
+    require("export")
+    filters, _workers, caseworker_id = _caseload_query()
+    day = today()
+    state.refresh_stale(db(), g.team.id, day)
+    log("caseload_exported", "team", g.team.public_id, **filters.args(page=1))
+    db().commit()
+    status_label = get_template_attribute("requests/_tracking.html", "status_label")
+    right_label = get_template_attribute("wizard/rights.html", "right_label")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Client"), _("Reference"), _("Organisation"), _("Request"), _("Status"),
+                     _("Due date"), _("Days left"), _("Next action"), _("Caseworker")])
+    for row, client_name, reference, caseworker in caseload_service.export_rows(
+            db(), g.team.id, filters, caseworker_id=caseworker_id, today=day):
+        standing = caseload_service.standing_from_cache(row, day)
+        writer.writerow([
+            _cell(client_name), reference, _cell(row.organisation), str(right_label(row.right)).strip(),
+            str(status_label(standing)).strip(), standing.due.isoformat() if standing.due else "",
+            "" if standing.days_left is None else standing.days_left, str(standing.next_action),
+            _cell(caseworker)])
+    return Response(buffer.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="caseload-{g.team.slug}-{day.isoformat()}.csv"'})
+
+
+def _cell(text: str) -> str:
+    """Typed text that a spreadsheet would run as a formula is kept as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @bp.get("/clients")

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from dsar.casework.state import refresh_request_state
 from dsar.letters.compose import calendar_for
 from dsar.letters.inputs import recipient_from_dict, representative_from_dict, stored_person
 from dsar.letters.model import LetterRequest
@@ -95,6 +96,7 @@ def create_request(
     session.add(request)
     session.flush()
     session.add(Event(request_id=request.id, kind="created", occurred_on=today, data={}))
+    refresh_request_state(session, request, today)
     return request
 
 

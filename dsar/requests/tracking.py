@@ -15,6 +15,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from dsar.casework.state import refresh_request_state
 from dsar.requests import uploads as up
 from dsar.requests.models import DataRequest, Event
 from dsar.requests.services import case_state, created_on, event_values
@@ -263,6 +264,7 @@ def record(session: Session, request: DataRequest, kind: str, submission: Submis
     session.add(event)
     session.flush()
     session.expire(request, ["events"])
+    refresh_request_state(session, request)
     return event
 
 
@@ -294,4 +296,5 @@ def retract(session: Session, request: DataRequest, event: EventValue, today: da
     session.add(retraction)
     session.flush()
     session.expire(request, ["events"])
+    refresh_request_state(session, request, today)
     return retraction
