@@ -296,7 +296,8 @@ def missing_steps(session: Session, data: dict, today: date) -> list[str]:
     # A step saved under older rules is asked again rather than failing when the letter is made.
     if not data.get("details") or not validate_details(data["details"]).ok:
         missing.append("details")
-    if data.get("identifiers") and not validate_identifiers(data["identifiers"], today=today).ok:
+    if data.get("identifiers") and not validate_identifiers(
+            data["identifiers"], list(data.get("orgs", [])), today=today).ok:
         missing.append("identifiers")
     if needs_more_step(data) and not validate_more(data.get("more", {}), data["right"]).ok:
         missing.append("more")
