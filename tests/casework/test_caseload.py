@@ -141,8 +141,8 @@ def test_csv_export_with_the_same_filters(world, caseload, db_session):
                        "Days left", "Next action", "Caseworker"]
     overdue = caseload["overdue"]
     assert rows[1] == ["'=HYPERLINK(\"http://x\")", overdue.reference, "Experian Ltd",
-                       "Get a copy of all the data they hold about me", "Overdue", "2026-10-01", "-56", "Send a reminder",
-                       "Wes Worker"]
+                       "Get a copy of all the data they hold about me", "Overdue", "2026-10-01", "-56",
+                       "Send a reminder", "Wes Worker"]
     assert [r[0] for r in rows[1:]] == ["'=HYPERLINK(\"http://x\")", "Dan Draft"]
     assert rows[2][4:8] == ["Not sent yet", "", "", "Send the request"]
     everything = _csv(world.admin.get(f"/t/{world.team.slug}/caseload.csv"))
