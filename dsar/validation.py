@@ -55,6 +55,9 @@ ENGLISH = {
     "date_in_future": "not in the past",
     "identifier_format": "write each number as a label, a colon and the number",
     "country_code": "expected a two-letter country code such as gb or de",
+    "identifier_scope":
+        "not an organisation's short name (lower-case words joined by hyphens, e.g. experian-gb)",
+    "identifier_value": "expected label → number, or an organisation's short name → {{label → number}}",
 }
 
 

@@ -116,8 +116,9 @@ def _person_fields(data, today: date | None) -> tuple[dict, list[Problem]]:
         problems.append(Problem("customer_numbers", "too_many_entries", validation.MAX_IDENTIFIERS))
     try:  # label → number, or an organisation's slug → {label → number} for it only
         unscoped, scoped = split_numbers(numbers_raw, lambda value, field: text(value, field))
-    except ValueError:
-        problems.append(Problem("customer_numbers", "identifier_format"))
+    except ValueError as exc:  # a malformed organisation name or entry (see split_numbers)
+        code = "identifier_scope" if "is not an organisation" in str(exc) else "identifier_value"
+        problems.append(Problem("customer_numbers", code))
         unscoped, scoped = (), ()
     country = str(data.get("country") or HOME_COUNTRY).strip().lower()
     country = {"uk": "gb"}.get(country, country)

@@ -34,6 +34,8 @@ _MESSAGES = {
     "date_in_future": lambda n: DATE_OF_BIRTH,
     "identifier_format": lambda n: IDENTIFIER_FORMAT,
     "country_code": lambda n: _l("Choose the country of the address"),
+    "identifier_scope": lambda n: IDENTIFIER_FORMAT,
+    "identifier_value": lambda n: IDENTIFIER_FORMAT,
 }
 
 

@@ -87,7 +87,7 @@ def test_person_file_scoped_numbers_round_trip():
 
 
 @pytest.mark.parametrize("numbers,message", [
-    ({"Experian GB": {"Account": "1"}}, "customer_numbers: 'Experian GB' is not an organisation"),
+    ({"Experian GB": {"Account": "1"}}, "customer_numbers: not an organisation's short name"),
     ({"Account": ["1"]}, "customer_numbers: expected label"),
     ({"experian-gb": {"Account": "1\u202e"}}, "customer_numbers: contains invisible"),
 ])
