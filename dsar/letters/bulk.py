@@ -177,7 +177,7 @@ def _with_workers(chunks: Iterator[list[_Job]], workers: int) -> Iterator[Render
 
 
 class _WorkerDied(RuntimeError):
-    pass
+    """A worker process ended without finishing its chunks (they are re-rendered here)."""
 
 
 class _Workers:
