@@ -125,11 +125,17 @@ def client(client_id: str):
     client = load_client(client_id)
     log("client_viewed", "client", client.public_id)
     db().commit()
+    return client_page(client)
+
+
+def client_page(client: Client, *, note_values=None, note_errors=None, status: int = 200):
+    """The client's page: details, requests, notes (with the note form as typed)."""
     return render_template(
         "casework/client.html", client=client, notes=services.notes_of(db(), client),
-        caseworkers=services.caseworkers(db(), g.team.id), note_values={}, note_errors={},
+        caseworkers=services.caseworkers(db(), g.team.id), note_values=note_values or {},
+        note_errors=note_errors or {},
         requests=caseload_service.client_requests(db(), client, today=today()),
-    )
+    ), status
 
 
 @bp.post("/clients/<client_id>/notes")
@@ -138,12 +144,7 @@ def add_note(client_id: str):
     client = load_client(client_id)
     result = forms.validate_note(request.form)
     if not result.ok:
-        return render_template(
-            "casework/client.html", client=client, notes=services.notes_of(db(), client),
-            caseworkers=services.caseworkers(db(), g.team.id), note_values=result.values,
-            note_errors=result.errors,
-            requests=caseload_service.client_requests(db(), client, today=today()),
-        ), 400
+        return client_page(client, note_values=result.values, note_errors=result.errors, status=400)
     note = services.add_note(db(), client, g.account.id, result.values["note"])
     log("note_added", "client", client.public_id, note=note.public_id)
     db().commit()
