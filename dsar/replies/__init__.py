@@ -1,0 +1,1 @@
+"""Replies: what came back from an organisation, checked point by point (issue 13)."""
