@@ -100,22 +100,23 @@ class FollowupRequest:
 
 
 @cache
-def _followups_translated(locale: str) -> bool:
-    """Whether every sentence of every follow-up template has a translation in ``locale``."""
+def _followups_translated(locale: str, folder: str = "followups") -> bool:
+    """Whether every sentence of every template in ``letters/<folder>/`` has a translation in
+    ``locale``."""
     if locale == "en":
         return True
     if locale not in available_locales():
         return False
     env, catalog = environment(locale), translations(locale)
-    for path in sorted((LETTERS_DIR / "followups").glob("*.j2")):
+    for path in sorted((LETTERS_DIR / folder).glob("*.j2")):
         for _line, _function, message in env.extract_translations(path.read_text("utf-8")):
             if isinstance(message, str) and catalog.gettext(message) == message:
                 return False
     return True
 
 
-def followup_locale(preferred: str) -> str:
-    return preferred if _followups_translated(preferred) else "en"
+def followup_locale(preferred: str, folder: str = "followups") -> str:
+    return preferred if _followups_translated(preferred, folder) else "en"
 
 
 def _context(req: FollowupRequest, locale: str, builder: LetterBuilder) -> dict:

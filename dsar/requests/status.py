@@ -25,6 +25,8 @@ EVENT_KINDS = (
     "clarification_requested", "clarification_provided", "extended", "response_received",
     "refused", "reminder_sent", "complaint_to_controller", "complaint_acknowledged",
     "complaint_to_regulator", "withdrawn", "closed",
+    # The credit-file chain, Consumer Credit Act 1974 s.159 (credit_chain.py).
+    "cca_answer_received", "cca_correction_sent", "cca_correction_added", "cca_correction_refused",
     # Not a fact about the case: marks the event it supersedes as recorded by mistake.
     "retracted",
 )  # fmt: skip
