@@ -95,6 +95,19 @@ def test_receipt_follows_the_request_clock_and_removal_ends_the_chain():
         date(2026, 12, 30), date(2027, 1, 27))
 
 
+def test_the_agencys_answer_also_answers_the_rectification_request():
+    def status(outcome: str):
+        log = [EventValue("created", date(2026, 9, 1), id=1),
+               EventValue("sent", date(2026, 9, 1), {"channel": "letter"}, id=2),
+               EventValue("cca_answer_received", date(2026, 9, 25), {"answer_outcome": outcome},
+                          id=3)]
+        state = derive(log, today=date(2026, 11, 1), **CALENDAR)
+        return state.status, state.outcome, state.overdue, state.last_contact
+
+    assert status("no_action") == ("refused", "", False, date(2026, 9, 25))
+    assert status("amended") == ("response_received", "complete", False, date(2026, 9, 25))
+
+
 def test_the_timeline_states_each_step_and_each_period_that_ran_out():
     chain = _chain([POSTED, NO_ACTION, CORRECTION_POSTED], "2026-11-12")
     assert chain_timeline(chain, today=date(2026, 11, 12)) == (
