@@ -89,9 +89,9 @@ def entry_error(request: DataRequest, kind: str, day: date, data: dict, state: C
         if chain.window_from is None:
             return "kind", _l("Record their answer first, or wait until their 28 days end on "
                               "%(date)s", date=_long(chain.answer_due))
-        if chain.answer_on is not None and day < chain.answer_on:
-            return "date-day", _l("The date cannot be before their answer (%(date)s)",
-                                  date=_long(chain.answer_on))
+        if day < chain.window_from:
+            return "date-day", _l("The date cannot be before %(date)s, when the time for a "
+                                  "notice of correction began", date=_long(chain.window_from))
         return None
     if kind in (chain_rules.CORRECTION_ADDED, chain_rules.CORRECTION_REFUSED):
         if chain.correction_sent is None:

@@ -11,6 +11,8 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from dsar.letters.compose import LETTER_LOCALES
+from dsar.letters.credit_file import CreditFileRequest, compose_credit_file
 from dsar.letters.inputs import recipient_to_dict
 from dsar.requests.credit_chain import (
     ChainStep,
@@ -276,3 +278,22 @@ def test_no_chain_for_other_requests(client, clock, make_rectification):
                           answer_outcome="no_action")
         assert response.status_code == 400
         clock.set("2026-09-01")
+
+
+@pytest.mark.parametrize("locale", LETTER_LOCALES)
+def test_both_letters_are_written_wholly_in_every_letter_language(make_request, locale):
+    """Every sentence of letters/credit_file/ is translated, so a Welsh (or any) request gets
+    its s.159 letters in its own language rather than falling back to English."""
+    chain = _chain([POSTED, NO_ACTION, CORRECTION_POSTED], "2026-11-12")
+    original = make_request(right="rectification", locale=locale)
+    correction = compose_credit_file(CreditFileRequest(
+        kind="notice_of_correction", request=original, chain=chain, today=date(2026, 10, 9),
+        text="Wrong."))
+    complaint = compose_credit_file(CreditFileRequest(
+        kind="complaint_commissioner", request=original, chain=chain, today=date(2026, 11, 12),
+        text="Wrong.", timeline=chain_timeline(chain, today=date(2026, 11, 12)),
+        authority=EXPERIAN))
+    assert (correction.locale, complaint.locale) == (locale, locale)
+    assert "159(3)" in correction.subject and "159(5)" in complaint.subject
+    if locale == "cy":
+        assert correction.subject.startswith("Hysbysiad cywiro o dan adran 159(3)")
