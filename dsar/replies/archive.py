@@ -69,6 +69,8 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, shown: s
     with archive.open(info) as member:
         while chunk := member.read(_CHUNK):
             total += len(chunk)
+            if total > MAX_ENTRY_BYTES:
+                raise UploadError(_l("%(name)s was refused: a file in it is larger than 20 MB", name=shown))
             if total > limit:
                 raise UploadError(_l("%(name)s was refused: unpacked, it would take more than %(n)s MB",
                                      name=shown, n=MAX_EXPANDED_BYTES // (1024 * 1024)))

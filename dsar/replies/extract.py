@@ -115,7 +115,8 @@ def _email_text(content: bytes) -> str:
     body = message.get_body(preferencelist=("plain", "html"))
     if body is not None:
         text = body.get_content()
-        lines += ["", html_text(text) if body.get_content_type() == "text/html" else text]
+        text = html_text(text) if body.get_content_type() == "text/html" else text
+        lines += ["", text.strip()]
     for number, part in enumerate(message.iter_attachments()):
         if number >= MAX_ATTACHMENTS:
             break
