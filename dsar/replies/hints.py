@@ -36,7 +36,7 @@ def _words(*patterns: str) -> re.Pattern[str]:
 _MENTIONS = {
     "a": _words(r"\bpurpose", r"\bzweck", r"\bused (?:it |your data )?(?:for|to)\b"),
     "b": _words(r"categor(?:y|ies) of (?:personal )?(?:data|information)", r"kategorien? (?:von |der )?"
-                r"(?:personenbezogenen )?daten", r"datenkategorie"),
+                r"(?:personenbezogene[nr]? )?daten", r"datenkategorie"),
     "c": _words(r"recipient", r"empfänger", r"shared (?:it |your data )?with", r"disclosed to",
                 r"passed (?:it |your data )?(?:on )?to", r"weitergegeben", r"übermittelt an"),
     "d": _words(r"retention", r"\bretain", r"\bkeep (?:it|your|the)", r"\bkept (?:for|until)",
