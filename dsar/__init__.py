@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     from dsar.db import make_engine, make_session_factory
     from dsar.directory.views import bp as directory_bp
     from dsar.replies import followup_views as _replies_followup  # noqa: F401 - its routes
+    from dsar.replies import views as _replies_views  # noqa: F401 - its routes
     from dsar.replies.blueprint import bp as replies_bp
     from dsar.requests.views import bp as requests_bp
     from dsar.teams.auth import init_team_area

@@ -10,33 +10,21 @@ from datetime import date
 
 from dsar.letters.incomplete import IncompleteReply, compose_incomplete, outstanding_items
 from dsar.letters.model import Letter
-from dsar.replies.checklist import items_for
+from dsar.replies import checking
 from dsar.requests import escalation
 from dsar.requests.models import DataRequest
-from dsar.requests.services import case_state, event_values, letter_request
-from dsar.requests.status import effective_events
-from dsar.rights import RIGHTS
-
-CHECKED = "reply_checked"
+from dsar.requests.services import case_state, letter_request
 
 
-def latest_marks(request: DataRequest) -> dict[str, str]:
-    """The person's marks from the latest reply check not retracted or superseded ({} if none)."""
-    checks = [e for e in effective_events(event_values(request)) if e.kind == CHECKED]
-    marks = checks[-1].data.get("marks") if checks else None
-    return {str(k): str(v) for k, v in marks.items()} if isinstance(marks, dict) else {}
-
-
-def outstanding(request: DataRequest) -> tuple[tuple[str, str], ...]:
+def outstanding(request: DataRequest, today: date) -> tuple[tuple[str, str], ...]:
     """The request's checklist items marked missing or partly answered, in checklist order."""
-    kind = RIGHTS.get(request.right)
-    parts = kind.parts if kind is not None else (request.right,)
-    return outstanding_items(latest_marks(request), items_for(parts))
+    marks = checking.current_marks(case_state(request, today))
+    return outstanding_items({k: v for k, v in marks.items() if v}, checking.request_items(request))
 
 
 def incomplete_reply(request: DataRequest, today: date) -> IncompleteReply | None:
     """What the follow-up says, from the event log (None when nothing is outstanding)."""
-    items = outstanding(request)
+    items = outstanding(request, today)
     if not items:
         return None
     facts = escalation.facts(request, case_state(request, today), today)

@@ -1,4 +1,4 @@
-"""The tracking fixtures (a clock the test moves, requests made through the services) shared
-with tests/requests/, for the reply pages."""
+"""The tracking fixtures (a clock, requests made through the services, form posting with
+real CSRF tokens) serve the reply tests too."""
 
-from tests.requests.conftest import clock, make_tracked  # noqa: F401 - fixtures
+from tests.requests.conftest import cli, clock, make_tracked  # noqa: F401 - fixtures
