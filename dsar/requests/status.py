@@ -25,6 +25,9 @@ EVENT_KINDS = (
     "clarification_requested", "clarification_provided", "extended", "response_received",
     "refused", "reminder_sent", "complaint_to_controller", "complaint_acknowledged",
     "complaint_to_regulator", "withdrawn", "closed",
+    # What the reply said (recipients, sources, categories, scores): a full snapshot each
+    # time, the latest in effect is current (dsar/replies/cascade.py). Changes no status.
+    "facts_recorded",
     # Not a fact about the case: marks the event it supersedes as recorded by mistake.
     "retracted",
 )  # fmt: skip
