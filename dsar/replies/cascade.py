@@ -152,7 +152,8 @@ def create_children(session: Session, parent: DataRequest, targets: list[Target]
             session, parent.workspace, right=letter.right, jurisdiction=letter.jurisdiction,
             language=letter.locale, org_slug=target.record.slug if target.record else None,
             recipient=recipient_to_dict(letter.recipient), person=person_to_dict(letter.person),
-            details=request_details(letter), today=today)
+            # The name the reply used, which may differ from the directory's ("Barclays").
+            details={**request_details(letter), "named_as": target.name}, today=today)
         child.parent_id = parent.id
         children.append(child)
     session.flush()
@@ -203,8 +204,11 @@ def tree(session: Session, request: DataRequest, today: date) -> list[Node]:
 
 def written_to(session: Session, request: DataRequest) -> set[str]:
     """The organisations (their name keys) already written to from this request."""
-    return {name_key((r.recipient or {}).get("name", ""))
-            for r in workspace_requests(session, request.workspace) if r.parent_id == request.id}
+    children = [r for r in workspace_requests(session, request.workspace)
+                if r.parent_id == request.id]
+    return {name_key(name) for r in children
+            for name in ((r.recipient or {}).get("name", ""), (r.details or {}).get("named_as", ""))
+            if name}
 
 
 def parent_of(session: Session, request: DataRequest) -> DataRequest | None:
