@@ -23,7 +23,8 @@ FACT_ERRORS = {
     "too_long": _l("Must be %(n)s characters or fewer", n=MAX_NAME),
     "hidden_characters": HIDDEN_CHARACTERS,
     "not_text": _l("Enter this detail"),
-    "score_format": _l("Write each score as its name, a colon and the value, like Credit score: 620 (1 March 2026)"),
+    "score_format": _l(
+        "Write each score as its name, a colon and the value, like Credit score: 620 (1 March 2026)"),
 }
 
 

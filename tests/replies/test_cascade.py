@@ -90,7 +90,8 @@ def test_two_recipients_become_two_access_requests_under_the_original(app, clien
         "right": "access"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     barclays, lender = _children(app, tracked)
-    assert (barclays.right, barclays.org_slug, barclays.recipient["name"]) == ("access", "barclays-gb", "Barclays PLC")
+    assert (barclays.right, barclays.org_slug, barclays.recipient["name"]) == (
+        "access", "barclays-gb", "Barclays PLC")
     assert (lender.right, lender.org_slug, lender.recipient["address"]) == (
         "access", None, ["1 High Street", "Leeds", "LS1 1AA"])
     for child in (barclays, lender):
