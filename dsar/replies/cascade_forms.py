@@ -3,6 +3,7 @@ Takes a form mapping; returns plain values for the services (dsar/replies/cascad
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -116,7 +117,7 @@ def validate_interval(form) -> tuple[int | None, FormResult]:
     result = FormResult(values={"months": raw})
     if form.get("action") == "stop":
         return None, result
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_INTERVAL_MONTHS:
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= MAX_INTERVAL_MONTHS:
         result.errors["months"] = _l("Enter a number of months from 1 to %(n)s", n=MAX_INTERVAL_MONTHS)
         return None, result
     return int(raw), result

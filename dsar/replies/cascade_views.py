@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
+from dsar.letters.compose import ComposeError
 from dsar.letters.formats import FORMATS, render
 from dsar.letters.inputs import InputError
 from dsar.letters.text import render_text
@@ -14,7 +15,7 @@ from dsar.replies import cascade, facts, rounds
 from dsar.replies import cascade_forms as forms
 from dsar.requests.blueprint import load_request
 from dsar.requests.services import case_state, get_request
-from dsar.validation import is_usable_email
+from dsar.validation import MAX_NAME, is_usable_email
 from dsar.web.context import db, today
 from dsar.wizard.services import MAX_ORGS
 
@@ -123,8 +124,12 @@ def _art19(token, public_id):
         abort(404)
     known = cascade.known_recipients(db(), req)
     chosen = request.args.getlist("recipient") if "shown" in request.args else list(known)
-    named = [*chosen, *facts.lines(request.args.get("more", ""))[: cascade.MAX_TARGETS]]
-    return req, known, named, cascade.art19_letter(req, named, today())
+    named = [n[:MAX_NAME] for n in (*chosen, *facts.lines(request.args.get("more", "")))]
+    try:
+        letter = cascade.art19_letter(req, named[: cascade.MAX_TARGETS * 5], today())
+    except ComposeError:  # a request stored under older rules, without its ground
+        abort(404)
+    return req, known, named, letter
 
 
 @bp.get(f"{PREFIX}/notify-recipients")

@@ -189,6 +189,8 @@ def _erasure_request(app, token: str) -> str:
             session, workspace, right="erasure", jurisdiction="uk", language="en", org_slug=None,
             recipient=recipient_to_dict(EXPERIAN), person=dict(PERSON),
             details={"channel": "letter", "erasure_ground": "unlawful"}, today=clock_day(app))
+        session.add(Event(request_id=req.id, kind="sent", occurred_on=clock_day(app),
+                          data={"channel": "letter"}))
         session.commit()
         public_id = req.public_id
         session.close()

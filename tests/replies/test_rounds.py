@@ -113,6 +113,8 @@ def test_the_repeat_letter_in_german(app, client, clock, make_tracked):
 
 def test_the_interval_gives_the_next_due_date(client, clock, make_tracked):
     tracked = make_tracked()
+    assert "Repeat this request" not in client.get(tracked.url).get_data(as_text=True)  # not sent
+    assert record(client, tracked, "sent", "2026-09-01", channel="letter").status_code == 302
     response = submit(client, f"{tracked.url}/interval", {"months": "12", "action": "set"},
                       form_url=tracked.url)
     assert response.status_code == 302
