@@ -68,7 +68,6 @@ def record_facts(token: str, public_id: str):
     return render_template(
         "requests/facts.html", req=req, token=token, values=values, errors=errors,
         reply_lines=facts.lines(values.get("reply_text", ""))[:500],
-        picked=set(facts.name_key(n) for n in facts.lines(values.get("recipients", ""))),
     ), status
 
 

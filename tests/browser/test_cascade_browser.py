@@ -8,38 +8,33 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
-from dsar.letters.inputs import recipient_to_dict
-from dsar.requests.models import Event
-from dsar.requests.services import create_request, create_workspace
-from tests.conftest import EXPERIAN
+from dsar.requests.models import DataRequest, Event
+from tests.requests.conftest import make_tracked  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 
 REPLY = "We disclosed your data to:\nBarclays Bank UK PLC\nLender X Finance\nKind regards"
 
 
-def _make_request(live_app) -> tuple[str, str]:
+def _sent_request(live_app, make_tracked) -> tuple[str, str]:  # noqa: F811 - the fixture
+    """A request to Experian written and posted on 1 September 2026."""
+    tracked = make_tracked(today=date(2026, 9, 1))
     with live_app.app_context():
         session = live_app.extensions["dsar_sessions"]()
-        workspace, token = create_workspace(session)
-        req = create_request(
-            session, workspace, right="access", jurisdiction="uk", language="en", org_slug=None,
-            recipient=recipient_to_dict(EXPERIAN),
-            person={"name": "Siân Llŵyd", "address": ["12 Heol y Frenhines", "Cardiff", "CF10 1AA"],
-                    "email": "sian@example.org"},
-            details={"channel": "letter"}, today=date(2026, 9, 1))
+        req = session.scalar(select(DataRequest).where(DataRequest.public_id == tracked.public_id))
         session.add(Event(request_id=req.id, kind="sent", occurred_on=date(2026, 9, 1),
-                          data={"channel": "letter"}))  # posted: its reply can be recorded
+                          data={"channel": "letter"}))
         session.commit()
-        public_id = req.public_id
         session.close()
-    return token, public_id
+    return tracked.token, tracked.public_id
 
 
-def test_two_recipients_from_the_reply_become_two_access_requests(page, live_app, live_server, audit):
+def test_two_recipients_from_the_reply_become_two_access_requests(page, live_app, live_server, audit,
+                                                                  make_tracked):  # noqa: F811
     live_app.config["DSAR_TODAY"] = date(2026, 9, 20)  # posted 1 Sep; the reply came
-    token, public_id = _make_request(live_app)
+    token, public_id = _sent_request(live_app, make_tracked)
     page.goto(f"{live_server}/w/{token}/r/{public_id}")
     audit.check()
     page.get_by_role("link", name="Record what their reply says").click()
