@@ -55,7 +55,7 @@ def test_two_recipients_from_the_reply_become_two_access_requests(page, live_app
     recipients = page.get_by_role("group", name="Recipients you have not written to yet")
     assert recipients.get_by_label("Barclays Bank UK PLC").is_checked()
     assert recipients.get_by_label("Lender X Finance").is_checked()
-    page.locator("#cascade").get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Look them up in the directory").click()
     audit.check()
     lender = page.get_by_role("group", name="Lender X Finance")
     assert lender.get_by_text("Not in our directory: enter its postal address.").is_visible()
