@@ -108,10 +108,11 @@ def rounds(session: Session, request: DataRequest) -> list[DataRequest]:
 
 def latest_marks(request: DataRequest) -> dict[str, str]:
     """The checklist marks of the reply, as the reply checklist records them (the latest
-    ``reply_checked`` event in effect: ``{"marks": {item code: mark}}``)."""
+    ``reply_checked`` event in effect: ``{"marks": {item code: mark or None}}``); an item
+    not marked yet is left out."""
     checked = [e for e in effective_events(event_values(request)) if e.kind == "reply_checked"]
     marks = checked[-1].data.get("marks") if checked else None
-    return {str(k): str(v) for k, v in marks.items()} if isinstance(marks, dict) else {}
+    return {str(k): str(v) for k, v in marks.items() if v} if isinstance(marks, dict) else {}
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import io
-from datetime import datetime
+from datetime import date, datetime
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -190,3 +190,19 @@ def test_the_comparison_page_shows_what_changed_and_starts_the_cascade(client, c
     again = client.get(f"{tracked.url}/compare?with={later_id}").get_data(as_text=True)
     assert "Experian score went from 620 to 540" in again
     assert client.get(f"{tracked.url}/compare").status_code == 404  # no previous round
+
+
+def test_unmarked_items_of_a_checklist_are_not_compared(app, make_tracked):
+    from dsar.replies.rounds import latest_marks
+    from dsar.requests.models import Event
+
+    tracked = make_tracked()
+    with app.app_context():
+        session = app.extensions["dsar_sessions"]()
+        req = session.scalar(select(DataRequest).where(DataRequest.public_id == tracked.public_id))
+        session.add(Event(request_id=req.id, kind="reply_checked", occurred_on=date(2026, 9, 1),
+                          data={"marks": {"c": "missing", "h": None}}))
+        session.commit()
+        session.refresh(req)
+        assert latest_marks(req) == {"c": "missing"}
+        session.close()
