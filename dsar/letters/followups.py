@@ -1,5 +1,6 @@
 """Follow-up letters: a reminder, a complaint to the organisation and a complaint to the
-regulator, each prefilled from what the event log says (issue 4 item 7).
+regulator, each prefilled from what the event log says (issue 4 item 7), and the request to
+tell each recipient about a rectification, erasure or restriction (Art 19; issue 13 item 4).
 
 Same machinery as compose(): the templates in ``letters/followups/`` hold every word (and
 cite the law or public source of every legal claim), they call the builder, and the result is one immutable
@@ -32,7 +33,7 @@ from dsar.letters.compose import (
 from dsar.letters.model import Letter, LetterRequest, Recipient
 from dsar.rights import CONTROLLER_COMPLAINTS_FROM
 
-FOLLOWUP_KINDS = ("reminder", "complaint_controller", "complaint_regulator")
+FOLLOWUP_KINDS = ("reminder", "complaint_controller", "complaint_regulator", "notify_recipients")
 # The ICO's complaint form takes "what happened" in at most about 2,000 characters (ico.org.uk).
 WHAT_HAPPENED_LIMIT = 2000
 # The reply period a reminder asks for: the person's demand, not a legal period (as datenanfragen.de).
@@ -97,6 +98,7 @@ class FollowupRequest:
     harm: str = ""  # regulator: the effect on the person, in their words
     authority: Recipient | None = None  # regulator: whom the complaint goes to
     correspondence: tuple[Correspondence, ...] = field(default=())  # regulator: attached items
+    recipients: tuple[str, ...] = ()  # notify_recipients (Art 19): the recipients to name
 
 
 @cache
@@ -134,6 +136,8 @@ def followup_context(req: FollowupRequest, locale: str, builder: LetterBuilder) 
         "uk": original.jurisdiction == "uk",
         "eu": original.jurisdiction == "eu",
         "reference": original.reference,
+        "right": original.right,
+        "recipients": [clean(name) for name in req.recipients if clean(name)],
         # The original letter's subject, in the follow-up's language.
         "request_subject": compose(replace(original, locale=locale)).subject,
         "letter_date": day(original.today),

@@ -137,7 +137,17 @@ def letter_request(request: DataRequest) -> LetterRequest:
         restriction_ground=details.get("restriction_ground", ""),
         decision=details.get("decision", ""),
         representative=representative_from_dict(details.get("representative")),
+        **previous_request(details),
     )
+
+
+def previous_request(details: dict) -> dict:
+    """A repeated request's previous round, as its letter names it (issue 13 item 6)."""
+    previous = details.get("previous_request")
+    if not isinstance(previous, dict) or not previous.get("on"):
+        return {}
+    return {"previous_request_on": date.fromisoformat(previous["on"]),
+            "previous_reference": str(previous.get("reference") or "")}
 
 
 def created_on(request: DataRequest) -> date:

@@ -30,6 +30,9 @@ EVENT_KINDS = (
     "cca_answer_received", "cca_correction_sent", "cca_correction_added", "cca_correction_refused",
     # The person's marks on the reply checklist (dsar/replies/checklist.py), a full snapshot.
     "reply_checked",
+    # What the reply said (recipients, sources, categories, scores): a full snapshot each
+    # time, the latest in effect is current (dsar/replies/cascade.py). Changes no status.
+    "facts_recorded",
     # Not a fact about the case: marks the event it supersedes as recorded by mistake.
     "retracted",
 )  # fmt: skip

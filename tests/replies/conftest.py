@@ -1,4 +1,4 @@
-"""The tracking fixtures (a clock, requests made through the services, form posting with
-real CSRF tokens) serve the reply tests too."""
+"""The request fixtures (a clock, requests made through the services, a real SMTP server and
+the CLI on the same database), shared with tests/requests/."""
 
-from tests.requests.conftest import cli, clock, make_tracked  # noqa: F401 - fixtures
+from tests.requests.conftest import cli, clock, make_tracked, smtp_server  # noqa: F401
