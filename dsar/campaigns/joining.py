@@ -87,10 +87,9 @@ def join_campaign(session: Session, campaign: Campaign, person: dict, *, share_n
     return Joined(participant, token, requests)
 
 
-def participant_of(session: Session, campaign: Campaign, workspace: Workspace) -> Participant | None:
-    """Scoped both ways: the workspace's participant row, if it is in this campaign."""
-    return session.scalar(select(Participant).where(
-        Participant.campaign_id == campaign.id, Participant.workspace_id == workspace.id))
+def participant_of(session: Session, workspace: Workspace) -> Participant | None:
+    """The participant whose workspace this is (None for a workspace of no campaign)."""
+    return session.scalar(select(Participant).where(Participant.workspace_id == workspace.id))
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,8 @@ def letters_of(session: Session, participant: Participant, today: date) -> list[
     """The participant's letters in the campaign's order of targets, each with the date a
     reply is due if it is sent today (the clock starts when the organisation receives it)."""
     rows = session.execute(
-        select(DataRequest, CampaignTarget.org_slug).join(CampaignLetter, CampaignLetter.request_id == DataRequest.id)
+        select(DataRequest, CampaignTarget.org_slug)
+        .join(CampaignLetter, CampaignLetter.request_id == DataRequest.id)
         .join(CampaignTarget, CampaignTarget.id == CampaignLetter.target_id)
         .where(CampaignLetter.participant_id == participant.id,
                DataRequest.workspace_id == participant.workspace_id)

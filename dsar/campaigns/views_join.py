@@ -1,5 +1,6 @@
 """The public side of a campaign (no account): the join page at /c/<slug>, and the page of
-the letters a person just got, which links to their one private tracking link."""
+the letters a person just got (under their workspace's secret path, /w/<token>/campaign),
+which links to their one private tracking link."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from datetime import UTC, datetime
 from flask import abort, redirect, render_template, request, url_for
 
 from dsar.campaigns import forms, joining, services
+from dsar.campaigns.models import Campaign
 from dsar.campaigns.views import bp
 from dsar.letters.compose import compose
 from dsar.letters.inputs import InputError
-from dsar.requests.services import find_workspace, letter_request
+from dsar.requests.blueprint import load_workspace
+from dsar.requests.services import letter_request
 from dsar.teams.models import Team
 from dsar.validation import is_usable_email
 from dsar.web.context import db, public_url, today
@@ -56,15 +59,14 @@ def join(slug: str):
         db().rollback()
         return _join_page(campaign, result.values, {"name": forms.LETTERS_PROBLEM}, 400)
     db().commit()
-    return redirect(url_for("campaigns.letters", slug=campaign.slug, token=joined.token))
+    return redirect(url_for("campaigns.letters", token=joined.token))
 
 
-@bp.get("/c/<slug>/letters/<token>")
-def letters(slug: str, token: str):
-    """Every target's letter (PDF, email, mailto) and the one private tracking link."""
-    campaign = _public(slug)
-    workspace = find_workspace(db(), token)
-    participant = joining.participant_of(db(), campaign, workspace) if workspace else None
+@bp.get("/w/<token>/campaign")
+def letters(token: str):
+    """Every target's letter (PDF, email, mailto) and the one private tracking link. Under
+    the workspace's secret path, which every log redacts."""
+    participant = joining.participant_of(db(), load_workspace(token))
     if participant is None:
         abort(404)
     items = []
@@ -76,5 +78,5 @@ def letters(slug: str, token: str):
 
             mailto = mailto_link(letter) or ""
         items.append({"item": item, "letter": letter, "mailto": mailto})
-    return render_template("campaigns/letters.html", campaign=campaign, items=items, token=token,
-                           link=public_url("requests.workspace", token=token))
+    return render_template("campaigns/letters.html", campaign=db().get(Campaign, participant.campaign_id),
+                           items=items, token=token, link=public_url("requests.workspace", token=token))

@@ -13,8 +13,9 @@ from dsar.teams.models import AuditEvent
 from tests.campaigns.conftest import PARAGRAPH, join_page
 from tests.casework.conftest import post_form
 
-FORM = {"title": "Fair credit scores", "description": "Ask the agencies.", "orgs": ["experian-gb", "equifax-gb"],
-        "right": "access", "jurisdiction": "", "language": "", "organiser_paragraph": PARAGRAPH,
+FORM = {"title": "Fair credit scores", "description": "Ask the agencies.",
+        "orgs": ["experian-gb", "equifax-gb"], "right": "access", "jurisdiction": "", "language": "",
+        "organiser_paragraph": PARAGRAPH,
         "starts_on": "", "ends_on": "2027-03-31", "action": "save"}
 
 

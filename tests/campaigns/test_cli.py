@@ -25,8 +25,9 @@ def _stored(instance_path):
     with Session(engine) as session:
         campaigns = session.scalars(select(Campaign)).all()
         versions = session.scalars(select(CampaignVersion)).all()
-        return [(c.slug, c.title, c.right, c.jurisdiction, c.language, [t.org_slug for t in c.targets])
-                for c in campaigns], [(v.number, [t["slug"] for t in v.snapshot["targets"]]) for v in versions]
+        stored = [(c.slug, c.title, c.right, c.jurisdiction, c.language,
+                   [t.org_slug for t in c.targets]) for c in campaigns]
+        return stored, [(v.number, [t["slug"] for t in v.snapshot["targets"]]) for v in versions]
 
 
 def test_create_prints_the_slug_last(cli_runner, team, instance_path):
@@ -53,14 +54,15 @@ def test_two_campaigns_of_one_title_get_different_slugs(cli_runner, team):
 
 @pytest.mark.parametrize(("change", "message"), [
     ({"--team": "nobody"}, "error: unknown team 'nobody'"),
-    ({"--org": "no-such-org"}, "error: Unknown organisation 'no-such-org': use its short name from the directory"),
+    ({"--org": "no-such-org"},
+     "error: Unknown organisation 'no-such-org': use its short name from the directory"),
     ({"--right": "flying"}, "error: Unknown request kind 'flying': choose one of access, "),
     ({"--right": "rectification"}, "error: rectification needs details from each person"),
     ({"--jurisdiction": "us"}, "error: Unknown law 'us': choose uk or eu"),
     ({"--lang": "xx"}, "error: Unknown letter language 'xx': choose one of en, "),
     ({"--title": "   "}, "error: Give the campaign a title"),
 ])
-def test_bad_input_is_one_line_and_exit_2(cli_runner, team, instance_path, capsys, change, message):
+def test_bad_input_is_one_line_and_exit_2(cli_runner, team, instance_path, change, message):
     options = {"--team": team, "--title": "Fair credit scores", "--right": "access",
                "--org": "experian-gb", **change}
     result = cli_runner("campaigns", "create", *[x for pair in options.items() for x in pair])

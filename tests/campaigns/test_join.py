@@ -15,6 +15,7 @@ from dsar.campaigns import services
 from dsar.campaigns.joining import CONSENT_VERSION
 from dsar.campaigns.models import CampaignLetter, Participant
 from dsar.requests.models import DataRequest, Event, Workspace
+from dsar.requests.services import create_workspace
 from tests.campaigns.conftest import PARAGRAPH, PERSON_FORM, join_page, settings
 from tests.conftest import csrf_token
 
@@ -22,7 +23,7 @@ from tests.conftest import csrf_token
 def _letters_page(client, response) -> tuple[str, str]:
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     location = response.headers["Location"]
-    token = re.fullmatch(r"/c/[a-z0-9-]+/letters/([\w-]+)", location).group(1)
+    token = re.fullmatch(r"/w/([\w-]+)/campaign", location).group(1)
     return client.get(location).get_data(as_text=True), token
 
 
@@ -102,12 +103,12 @@ def test_details_are_checked_as_in_the_wizard(client, campaign, db_session):
     assert db_session.scalar(select(Participant)) is None
 
 
-def test_letters_page_is_only_for_this_campaigns_participants(client, campaign, world, db_session):
-    _page, token = _letters_page(client, join_page(client, campaign.slug))
-    other = services.create_campaign(db_session, world.team.id, settings(title="Another"))
+def test_letters_page_is_only_for_a_participants_workspace(client, campaign, db_session):
+    _workspace, citizens_token = create_workspace(db_session)  # a citizen's, of no campaign
     db_session.commit()
-    assert client.get(f"/c/{other.slug}/letters/{token}").status_code == 404
-    assert client.get(f"/c/{campaign.slug}/letters/not-a-token").status_code == 404
+    assert client.get(f"/w/{citizens_token}").status_code == 200
+    assert client.get(f"/w/{citizens_token}/campaign").status_code == 404
+    assert client.get("/w/not-a-token/campaign").status_code == 404
     assert client.get("/c/no-such-campaign").status_code == 404
 
 
