@@ -67,6 +67,12 @@ class CampaignSettings:
     ends_on: date | None = None
 
 
+def _typed(message) -> str:
+    """A message quoting what was typed, as plain text: a lazy string counts as safe markup
+    in a template (its __html__), so the typed value would reach the page unescaped."""
+    return str(message)
+
+
 def check_settings(session: Session, settings: CampaignSettings) -> tuple[dict, list[OrgRecord]]:
     """Field → message for everything wrong, and the target organisations' records."""
     errors: dict = {}
@@ -78,8 +84,8 @@ def check_settings(session: Session, settings: CampaignSettings) -> tuple[dict, 
             errors[name] = _l("Write %(n)s characters or fewer, without invisible control characters",
                               n=MAX_TEXT)
     if settings.right not in RIGHTS:
-        errors["right"] = _l("Unknown request kind %(right)s: choose one of %(choices)s",
-                             right=repr(settings.right)[:60], choices=", ".join(CAMPAIGN_RIGHTS))
+        errors["right"] = _typed(_l("Unknown request kind %(right)s: choose one of %(choices)s",
+                                    right=repr(settings.right)[:60], choices=", ".join(CAMPAIGN_RIGHTS)))
     elif settings.right not in CAMPAIGN_RIGHTS:
         errors["right"] = _l("%(right)s needs details from each person; a campaign can ask for "
                              "one of %(choices)s", right=settings.right, choices=", ".join(CAMPAIGN_RIGHTS))
@@ -87,8 +93,8 @@ def check_settings(session: Session, settings: CampaignSettings) -> tuple[dict, 
     for slug in dict.fromkeys(settings.org_slugs):
         record = get_organisation(session, slug) if len(slug) <= 120 else None
         if record is None or record.kind == "supervisory_authority":
-            errors.setdefault("orgs", _l("Unknown organisation %(slug)s: use its short name from "
-                                         "the directory", slug=repr(slug)[:130]))
+            errors.setdefault("orgs", _typed(_l("Unknown organisation %(slug)s: use its short name "
+                                                "from the directory", slug=repr(slug)[:130])))
         else:
             records.append(record)
     if not settings.org_slugs:
@@ -96,12 +102,13 @@ def check_settings(session: Session, settings: CampaignSettings) -> tuple[dict, 
     elif len(records) > MAX_TARGETS:
         errors["orgs"] = _l("Choose %(n)s organisations or fewer", n=MAX_TARGETS)
     if settings.jurisdiction not in ("", *JURISDICTIONS):
-        errors["jurisdiction"] = _l("Unknown law %(value)s: choose uk or eu",
-                                    value=repr(settings.jurisdiction)[:20])
+        errors["jurisdiction"] = _typed(_l("Unknown law %(value)s: choose uk or eu",
+                                           value=repr(settings.jurisdiction)[:20]))
     if settings.language and settings.language not in available_locales():
-        errors["language"] = _l("Unknown letter language %(value)s: choose one of %(choices)s",
-                                value=repr(settings.language)[:20],
-                                choices=", ".join(c for c in LETTER_LOCALES if c in available_locales()))
+        errors["language"] = _typed(_l(
+            "Unknown letter language %(value)s: choose one of %(choices)s",
+            value=repr(settings.language)[:20],
+            choices=", ".join(c for c in LETTER_LOCALES if c in available_locales())))
     if settings.starts_on and settings.ends_on and settings.ends_on < settings.starts_on:
         errors["ends_on"] = _l("The end date must be on or after the start date")
     return errors, records
