@@ -135,3 +135,9 @@ def test_campaign_not_yet_started_or_ended_says_so(client, campaign, db_session)
     db_session.commit()
     assert "Ended on 25 November 2026: nobody can join any more" in client.get(
         f"/c/{campaign.slug}").get_data(as_text=True)
+
+
+def test_joining_needs_the_forms_csrf_token(client, campaign, db_session):
+    response = client.post(f"/c/{campaign.slug}", data={**PERSON_FORM, "consent": "yes"})
+    assert response.status_code == 400
+    assert db_session.scalar(select(Participant)) is None
