@@ -100,25 +100,29 @@ class FollowupRequest:
 
 
 @cache
-def _followups_translated(locale: str) -> bool:
-    """Whether every sentence of every follow-up template has a translation in ``locale``."""
+def _translated(locale: str, folder: str) -> bool:
+    """Whether every sentence of every template in ``letters/<folder>`` has a translation in
+    ``locale``."""
     if locale == "en":
         return True
     if locale not in available_locales():
         return False
     env, catalog = environment(locale), translations(locale)
-    for path in sorted((LETTERS_DIR / "followups").glob("*.j2")):
+    for path in sorted((LETTERS_DIR / folder).glob("*.j2")):
         for _line, _function, message in env.extract_translations(path.read_text("utf-8")):
             if isinstance(message, str) and catalog.gettext(message) == message:
                 return False
     return True
 
 
-def followup_locale(preferred: str) -> str:
-    return preferred if _followups_translated(preferred) else "en"
+def followup_locale(preferred: str, *folders: str) -> str:
+    """``preferred`` if the follow-ups (and the other template ``folders`` a letter uses) are
+    all translated into it, else English."""
+    translated = all(_translated(preferred, folder) for folder in ("followups", *folders))
+    return preferred if translated else "en"
 
 
-def _context(req: FollowupRequest, locale: str, builder: LetterBuilder) -> dict:
+def followup_context(req: FollowupRequest, locale: str, builder: LetterBuilder) -> dict:
     fmt = date_formatter(locale)
     facts, original = req.facts, req.request
 
@@ -177,7 +181,7 @@ def what_happened_draft(req: FollowupRequest) -> str:
     """A first draft of the regulator's "what happened", for the person to edit."""
     locale = followup_locale(req.locale or req.request.locale)
     module = environment(locale).get_template("followups/summary.j2").make_module(
-        _context(req, locale, LetterBuilder()))
+        followup_context(req, locale, LetterBuilder()))
     return re.sub(r"\s+", " ", str(module.text)).strip()
 
 
@@ -191,7 +195,7 @@ def compose_followup(req: FollowupRequest) -> Letter:
         req = _with_draft(req)
     env = environment(locale)
     builder = LetterBuilder()
-    context = _context(req, locale, builder)
+    context = followup_context(req, locale, builder)
     env.get_template(f"followups/{req.kind}.j2").render(context)
     original = req.request
     recipient = req.authority if req.kind == "complaint_regulator" else original.recipient

@@ -164,7 +164,7 @@ def case_state(request: DataRequest, today: date, events: list[EventValue] | Non
     return derive(values, today=today, **calendar_of(request))
 
 
-DRAFT_KINDS = ("complaint_controller", "complaint_regulator")
+DRAFT_KINDS = ("complaint_controller", "complaint_regulator", "cca_correction", "cca_complaint")
 
 
 def get_draft(session: Session, request: DataRequest, kind: str) -> dict:

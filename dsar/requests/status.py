@@ -25,6 +25,8 @@ EVENT_KINDS = (
     "clarification_requested", "clarification_provided", "extended", "response_received",
     "refused", "reminder_sent", "complaint_to_controller", "complaint_acknowledged",
     "complaint_to_regulator", "withdrawn", "closed",
+    # The credit-file chain, Consumer Credit Act 1974 s.159 (credit_chain.py).
+    "cca_answer_received", "cca_correction_sent", "cca_correction_added", "cca_correction_refused",
     # Not a fact about the case: marks the event it supersedes as recorded by mistake.
     "retracted",
 )  # fmt: skip
@@ -51,6 +53,7 @@ _CONTACT = {
     "sent", "delivered", "acknowledged", "id_requested", "id_provided",
     "clarification_requested", "clarification_provided", "extended", "response_received",
     "refused", "reminder_sent", "complaint_to_controller", "complaint_acknowledged",
+    "cca_answer_received", "cca_correction_sent",
 }  # fmt: skip
 
 
@@ -203,6 +206,13 @@ def _walk(events: Sequence[EventValue], calendar: dict[str, str]) -> _Walk:
             w.outcome = "partial" if e.data.get("completeness") == "partial" else "complete"
         elif kind == "refused":
             w.phase, w.outcome = "refused", ""
+        elif kind == "cca_answer_received":
+            # A credit reference agency's answer under CCA 1974 s.159(2) also answers the
+            # rectification request: taking no action refuses it, removing or amending acts on it.
+            if e.data.get("answer_outcome") == "no_action":
+                w.phase, w.outcome = "refused", ""
+            else:
+                w.phase, w.outcome = "response_received", "complete"
         elif kind in ("complaint_to_controller", "complaint_to_regulator"):
             if not w.phase.startswith("escalated"):
                 w.before_escalation = w.phase
