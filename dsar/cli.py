@@ -44,6 +44,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "retention_group",
         "Delete closed cases once each team's retention period has passed.",
     ),
+    "campaigns": (
+        "dsar.commands.campaigns",
+        "campaigns_group",
+        "Campaigns: many people write the same request to the same organisations.",
+    ),
     "caseload": ("dsar.commands.caseload", "caseload_group", "The teams' caseload dashboards."),
     "audit": ("dsar.commands.teams", "audit_group", "The teams' hash-chained audit trails."),
 }

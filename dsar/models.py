@@ -1,5 +1,6 @@
 """Every table, imported in one place so Alembic and create_all() see the same metadata."""
 
+from dsar.campaigns.models import Campaign, CampaignLetter, CampaignTarget, CampaignVersion, Participant
 from dsar.casework.models import Authority, CaseNote, Client
 from dsar.db import Base
 from dsar.directory import search  # noqa: F401 - creates the search index's tables in create_all()
@@ -13,4 +14,5 @@ __all__ = [
     "Base", "Organisation", "Workspace", "DataRequest", "Event", "WizardDraft",
     "Team", "Account", "Membership", "OneTimeLink", "AuditEvent", "Client", "Authority", "CaseNote",
     "ReplyText",
+    "Campaign", "CampaignTarget", "CampaignVersion", "Participant", "CampaignLetter",
 ]
