@@ -27,7 +27,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     "letter": (
         "dsar.commands.letter",
         "letter_command",
-        "Write a RIGHT letter to an organisation: RIGHT is one of the rights catalogue.",
+        "Write a RIGHT letter to an organisation: RIGHT is one of the rights catalogue, or\n"
+        "    incomplete_response for the follow-up to an incomplete reply.",
     ),
     "orgs": ("dsar.commands.orgs", "orgs_group", "The organisation directory."),
     "reminders": (
