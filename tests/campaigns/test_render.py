@@ -178,3 +178,70 @@ def test_a_worker_killed_mid_render_and_restarted_leaves_every_letter_once(
 
     again = shared_database("campaigns", "render", campaign.slug, "--out", str(out))
     assert again.output.splitlines()[-1] == f"rendered=0 skipped=44 total=44 out={out}"
+
+
+def _render_page(client, slug: str) -> str:
+    response = client.get(f"/t/leeds-debt-advice/campaigns/{slug}/render")
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def _start(client, slug: str):
+    token = csrf_token(client.get(f"/t/leeds-debt-advice/campaigns/{slug}").get_data(as_text=True))
+    return client.post(f"/t/leeds-debt-advice/campaigns/{slug}/render", data={"csrf_token": token})
+
+
+@pytest.fixture
+def queue_here(app):
+    """Tasks run by this test process (as a worker would) on the app's database."""
+    jobs.set_session_factory(app.extensions["dsar_sessions"])
+    yield jobs.queue(app.config["DSAR_SETTINGS"])
+    jobs.set_session_factory(None)
+    jobs.silence(app.config["DSAR_SETTINGS"])
+
+
+def test_the_button_enqueues_and_the_page_shows_progress_then_the_files(
+        app, world, campaign, db_session, queue_here):
+    references = _add_participants(db_session, campaign, 2)
+    slug = campaign.slug
+    assert f"/campaigns/{slug}/render" in world.reader.get(
+        f"/t/leeds-debt-advice/campaigns/{slug}").get_data(as_text=True)
+    # Read-only: sees the page, cannot start a render or download.
+    assert "Make the letters" not in _render_page(world.reader, slug)
+    assert _start(world.reader, slug).status_code == 403
+    assert db_session.scalar(select(func.count()).select_from(RenderRun)) == 0
+
+    jobs.beat(app.config["DSAR_SETTINGS"])  # a worker is running: the button enqueues
+    response = _start(world.worker, slug)
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/t/leeds-debt-advice/campaigns/{slug}/render"
+    page = _render_page(world.worker, slug)
+    assert '<meta http-equiv="refresh" content="5">' in page
+    assert "0 of 4 letters made" in page
+    assert '<progress id="render-progress" max="4" value="0">' in page
+    assert "Download the print file" not in page
+
+    assert jobs.run_pending(queue_here) == 1  # one chunk of four letters
+    page = _render_page(world.worker, slug)
+    assert "http-equiv" not in page
+    assert "4 of 4 letters made" in page
+    assert "4 made in this run, 0 already there" in page
+    printed = world.worker.get(f"/t/leeds-debt-advice/campaigns/{slug}/render/print.pdf")
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
+    out = app.config["DSAR_SETTINGS"].instance_path / "campaign-renders" / campaign.public_id
+    assert printed.data == (out / "print.pdf").read_bytes()
+    _assert_every_letter_once(out, references)
+    manifest = world.worker.get(f"/t/leeds-debt-advice/campaigns/{slug}/render/manifest.csv")
+    assert manifest.data.decode().splitlines()[0] == "reference,participant,organisation,pages,file"
+    assert world.reader.get(f"/t/leeds-debt-advice/campaigns/{slug}/render/print.pdf").status_code == 403
+    assert world.worker.get(f"/t/leeds-debt-advice/campaigns/{slug}/render/secret_key").status_code == 404
+
+    # No worker now: the web process renders in a thread of its own; only the new letters.
+    jobs.silence(app.config["DSAR_SETTINGS"])
+    references += _add_participants(db_session, campaign, 1)
+    assert _start(world.admin, slug).status_code == 302
+    page = _wait_for(lambda: (lambda p: "http-equiv" not in p and p)(_render_page(world.admin, slug)),
+                     "the background render")
+    assert "6 of 6 letters made" in page
+    assert "2 made in this run, 4 already there" in page
+    _assert_every_letter_once(out, references)
