@@ -125,14 +125,15 @@ def test_render_bad_input_is_one_line_and_exit_2(shared_database, campaign, tmp_
         assert result.output.splitlines() == [message]
 
 
-def _worker(env: dict) -> subprocess.Popen:
+def _worker(env: dict, log: Path) -> subprocess.Popen:
     """``python run.py worker`` in a process group of its own (its task processes with it)."""
-    return subprocess.Popen([sys.executable, str(PROJECT_ROOT / "run.py"), "worker"], env=env,
-                            cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    with log.open("ab") as output:
+        return subprocess.Popen([sys.executable, str(PROJECT_ROOT / "run.py"), "worker"], env=env,
+                                cwd=PROJECT_ROOT, stdout=output, stderr=subprocess.STDOUT,
+                                start_new_session=True)
 
 
-def _wait_for(condition, what: str, timeout: float = 60.0):
+def _wait_for(condition, what: str, timeout: float = 120.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if value := condition():
@@ -154,8 +155,8 @@ def test_a_worker_killed_mid_render_and_restarted_leaves_every_letter_once(
         db_session.expire_all()
         return db_session.scalar(select(func.count()).where(CampaignLetter.rendered_at.is_not(None)))
 
-    env = dict(os.environ)
-    worker = _worker(env)
+    env, log = dict(os.environ), tmp_path / "worker.log"
+    worker = _worker(env, log)
     try:
         _wait_for(lambda: rendered() >= 6, "some letters rendered")
     finally:
@@ -164,7 +165,7 @@ def test_a_worker_killed_mid_render_and_restarted_leaves_every_letter_once(
     killed_at = rendered()
     assert 6 <= killed_at < 44
 
-    worker = _worker(env)
+    worker = _worker(env, log)
     try:
         _wait_for(lambda: db_session.scalar(select(RenderRun.status).where(RenderRun.id == run.id)
                                             .execution_options(populate_existing=True)) == "done",
@@ -173,6 +174,9 @@ def test_a_worker_killed_mid_render_and_restarted_leaves_every_letter_once(
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(30)
     assert rendered() == 44
+    # Each worker's start planned the run again (generations 2 and 3 after the first): the
+    # chunks still queued from before stood down rather than render a letter a second time.
+    assert db_session.scalar(select(RenderRun.generation).where(RenderRun.id == run.id)) == 3
     _assert_every_letter_once(out, crowd)
     assert len(_manifest(out)) == 44
 
