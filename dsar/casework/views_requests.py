@@ -63,7 +63,7 @@ class TeamScope:
     def can(self, action: str) -> bool:
         return can(action)
 
-    def audit(self, action: str, request: DataRequest, **detail) -> None:
+    def audit(self, action: str, request: DataRequest, /, **detail) -> None:
         log(action, "request", request.public_id, client=self.client.public_id, **detail)
         self.audited = True
 

@@ -172,7 +172,7 @@ def repeat(public_id: str):
 
         return _detail_page(req, errors={"repeat": exc.args[0]}, status=400)
     new_round = rounds.repeat(db(), req, today(), representative=representative)
-    g.request_scope.audit("round_repeated", req, request=new_round.public_id)
+    g.request_scope.audit("round_repeated", req, new_request=new_round.public_id)
     db().commit()
     return redirect(req_url("requests.detail", public_id=new_round.public_id))
 

@@ -50,7 +50,7 @@ class CitizenScope:
     def can(self, _action: str) -> bool:
         return True  # whoever holds the link may do everything
 
-    def audit(self, _action: str, _request: DataRequest, **_detail) -> None:
+    def audit(self, _action: str, _request: DataRequest, /, **_detail) -> None:
         """A citizen's workspace keeps no audit trail (nobody else acts in it)."""
 
     def representative(self, request: DataRequest, _org_slugs: list[str], _right: str
