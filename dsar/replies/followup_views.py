@@ -1,6 +1,7 @@
 """The follow-up to an incomplete reply on a request's page: the letter as text and its
 downloads (PDF, Word, email, text), like the reminder's page. Reached only through the
-workspace's secret link (requests.blueprint.load_request); anything else is a 404."""
+request's scope (requests.blueprint: the citizen's secret link, or a team's client); anything
+else is a 404."""
 
 from __future__ import annotations
 
