@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     from dsar.campaigns import views_render as _campaigns_render  # noqa: F401 - its routes
     from dsar.campaigns.views_join import bp as campaigns_bp
     from dsar.casework.views import bp as casework_bp
+    from dsar.casework.views_requests import bp as casework_requests_bp
     from dsar.db import make_engine, make_session_factory
     from dsar.directory.views import bp as directory_bp
     from dsar.replies import followup_views as _replies_followup  # noqa: F401 - its routes
@@ -65,7 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     limits.init_app(app)
     init_team_area(app)
     for blueprint in (web_setup.language_bp, wizard_bp, directory_bp, requests_bp, team_auth_bp,
-                      team_bp, casework_bp, replies_bp, cascade_bp,
+                      team_bp, casework_bp, casework_requests_bp, replies_bp, cascade_bp,
                       campaigns_bp):
         app.register_blueprint(blueprint)
     return app

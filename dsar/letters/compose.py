@@ -260,15 +260,31 @@ def compose(request: LetterRequest, catalogue: Catalogue = CATALOGUE) -> Letter:
         **builder.functions(),
     }
     env.get_template("letter.j2").render(context)
-    # A representative is the sender and signs; the person is named in the body.
-    writer = (Person(representative.name, representative.address, representative.email,
-                     country=person.country) if representative else person)
-    sender, recipient = postal_parties(writer, request.recipient)
+    sender, recipient = postal_parties(writer_of(request), request.recipient)
     return render_letter(
         env, builder, context, kind=right.key, locale=request.locale,
         jurisdiction=request.jurisdiction, reference=request.reference, sender=sender,
         recipient=recipient, today=request.today, due=due,
     )
+
+
+def writer_of(request: LetterRequest) -> Person:
+    """Who sends and signs a request's letters, its follow-ups included: the person, or their
+    representative (a team under a signed authority), who is then named in the body."""
+    representative, person = request.representative, request.person
+    if representative is None:
+        return person
+    return Person(representative.name, representative.address, representative.email,
+                  country=person.country)
+
+
+def person_contact(request: LetterRequest) -> dict[str, str]:
+    """The reply address and home address a letter may give: the representative's email for
+    replies, and no home address for a client under safe contact."""
+    representative, person = request.representative, request.person
+    hidden = representative is not None and representative.safe_contact
+    return {"person_email": clean(representative.email if representative else person.email),
+            "person_address": "" if hidden else ", ".join(clean(x) for x in person.address)}
 
 
 def representative_context(representative, fmt) -> dict | None:

@@ -20,8 +20,11 @@ from dsar.letters.compose import (
     compose,
     date_formatter,
     environment,
+    person_contact,
     postal_parties,
     render_letter,
+    representative_context,
+    writer_of,
 )
 from dsar.letters.followups import followup_locale
 from dsar.letters.model import Letter, LetterRequest, Recipient
@@ -73,8 +76,8 @@ def _context(req: CreditFileRequest, locale: str, builder: LetterBuilder) -> dic
         "org_address": ", ".join(clean(x) for x in original.recipient.address),
         "org_email": clean(original.recipient.email),
         "person_name": clean(person.name),
-        "person_email": clean(person.email),
-        "person_address": ", ".join(clean(x) for x in person.address),
+        **person_contact(original),
+        "representative": representative_context(original.representative, fmt),
         "corrections": [clean(c) for c in original.corrections if c.strip()],
         "notice_sent": day(chain.notice_sent),
         "answer_due": day(chain.answer_due),
@@ -110,7 +113,7 @@ def compose_credit_file(req: CreditFileRequest) -> Letter:
     original = req.request
     addressee = req.authority if complaint else original.recipient
     assert addressee is not None
-    sender, recipient = postal_parties(original.person, addressee)
+    sender, recipient = postal_parties(writer_of(original), addressee)
     return render_letter(
         env, builder, context, kind=req.kind, locale=locale, jurisdiction=original.jurisdiction,
         reference=original.reference, sender=sender, recipient=recipient, today=req.today,

@@ -26,9 +26,12 @@ from dsar.letters.compose import (
     compose,
     date_formatter,
     environment,
+    person_contact,
     postal_parties,
     render_letter,
+    representative_context,
     translations,
+    writer_of,
 )
 from dsar.letters.model import Letter, LetterRequest, Recipient
 from dsar.rights import CONTROLLER_COMPLAINTS_FROM
@@ -145,8 +148,9 @@ def followup_context(req: FollowupRequest, locale: str, builder: LetterBuilder) 
         "org_address": ", ".join(clean(x) for x in original.recipient.address),
         "org_email": clean(original.recipient.email),
         "person_name": clean(person.name),
-        "person_email": clean(person.email),
-        "person_address": ", ".join(clean(x) for x in person.address),
+        # A representative's follow-ups: from them, with their reply address (compose.py).
+        **person_contact(original),
+        "representative": representative_context(original.representative, fmt),
         "sent_on": day(facts.sent_on),
         "channel": facts.channel,
         "received_on": day(facts.received_on),
@@ -206,7 +210,7 @@ def compose_followup(req: FollowupRequest) -> Letter:
     assert recipient is not None
     due = {"reminder": req.today + timedelta(days=REMINDER_REPLY_DAYS),
            "complaint_controller": req.facts.complaint_ack_due}.get(req.kind)
-    sender, addressee = postal_parties(original.person, recipient)
+    sender, addressee = postal_parties(writer_of(original), recipient)
     return render_letter(
         env, builder, context, kind=req.kind, locale=locale,
         jurisdiction=original.jurisdiction, reference=original.reference,

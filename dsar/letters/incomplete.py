@@ -24,6 +24,7 @@ from dsar.letters.compose import (
     environment,
     postal_parties,
     render_letter,
+    writer_of,
 )
 from dsar.letters.followups import (
     REMINDER_REPLY_DAYS,
@@ -108,7 +109,7 @@ def compose_incomplete(reply: IncompleteReply, catalogue: Catalogue = CATALOGUE)
     builder.subject(titles.subject_line)
     env.get_template(f"kinds/{KIND}/part.j2").render(context)
     original = reply.request
-    sender, addressee = postal_parties(original.person, original.recipient)
+    sender, addressee = postal_parties(writer_of(original), original.recipient)
     return render_letter(
         env, builder, context, kind=KIND, locale=locale, jurisdiction=original.jurisdiction,
         reference=original.reference, sender=sender, recipient=addressee, today=reply.today,

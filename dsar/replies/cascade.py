@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from dsar import deadlines
+from dsar.casework.state import refresh_request_state
 from dsar.directory import ranking
 from dsar.directory.schema import OrgRecord
 from dsar.directory.services import search_organisations
@@ -23,10 +24,9 @@ from dsar.letters.inputs import (
     build_letter_request,
     person_to_dict,
     recipient_to_dict,
-    representative_from_dict,
     request_details,
 )
-from dsar.letters.model import Letter, Recipient
+from dsar.letters.model import Letter, Recipient, Representative
 from dsar.replies.facts import Facts, from_data, name_key, unique
 from dsar.replies.intake import reply_texts
 from dsar.requests.models import DataRequest, Event
@@ -62,6 +62,7 @@ def record_facts(session: Session, request: DataRequest, facts: Facts, today: da
     session.add(event)
     session.flush()
     session.refresh(request, ["events"])
+    refresh_request_state(session, request, today)  # a client's caseload row follows its events
     return event
 
 
@@ -133,17 +134,17 @@ class Target:
 
 
 def create_children(session: Session, parent: DataRequest, targets: list[Target], *, right: str,
-                    more: dict, today: date) -> list[DataRequest]:
-    """One new request per target, in the parent's workspace, for the same person (and the
-    same representative, for a team's client), each with its own letter, reference and clock,
-    linked to the parent. ``more``: reasons and ground where the kind needs them.
-    Raises ``dsar.letters.inputs.InputError`` before anything is stored."""
-    details = parent.details or {}
+                    more: dict, today: date, representative: Representative | None) -> list[DataRequest]:
+    """One new request per target, in the parent's workspace, for the same person (written by
+    ``representative`` for a team's client: the team, under the authority that covers them),
+    each with its own letter, reference and clock, linked to the parent. ``more``: reasons and
+    ground where the kind needs them. Raises ``dsar.letters.inputs.InputError`` before
+    anything is stored."""
     letters = [
         (target, build_letter_request(
             right=right, org=target.record or target.recipient, person=parent.person, today=today,
             reasons=more.get("reasons", ""), ground=more.get("ground", ""),
-            representative=representative_from_dict(details.get("representative"))))
+            representative=representative))
         for target in targets
     ]
     children = []

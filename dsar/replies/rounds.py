@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar import deadlines
+from dsar.letters.inputs import representative_to_dict
+from dsar.letters.model import Representative
 from dsar.replies import diff
 from dsar.replies.cascade import current_facts
 from dsar.requests.models import DataRequest
@@ -40,10 +42,16 @@ def _sent_or_written(request: DataRequest, today: date) -> date:
     return case_state(request, today).sent_on or created_on(request)
 
 
-def repeat(session: Session, previous: DataRequest, today: date) -> DataRequest:
+def repeat(session: Session, previous: DataRequest, today: date, *,
+           representative: Representative | None) -> DataRequest:
     """The next round: the same organisation, kind, law, language and person, a new letter
-    and clock; the letter says when the previous request was made and under what reference."""
+    and clock; the letter says when the previous request was made and under what reference.
+    ``representative``: who writes it (for a team's client, the team under the authority
+    that covers it today)."""
     details = {k: v for k, v in (previous.details or {}).items() if k not in _NOT_REPEATED}
+    details.pop("representative", None)
+    if representative is not None:
+        details["representative"] = representative_to_dict(representative)
     details["previous_request"] = {
         "on": _sent_or_written(previous, today).isoformat(),
         "reference": (previous.details or {}).get("original_reference") or previous.reference,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
 from dsar.deadlines import compute_deadline
@@ -21,7 +21,7 @@ from dsar.requests import views_credit_file as _credit_file  # noqa: F401 - regi
 from dsar.requests import views_escalation as _escalation  # noqa: F401 - registers its routes
 from dsar.requests import views_share as _share  # noqa: F401 - registers its routes
 from dsar.requests import views_tracking as _tracking  # noqa: F401 - registers its routes
-from dsar.requests.blueprint import bp, load_request, load_workspace
+from dsar.requests.blueprint import bp, load_request, load_workspace, request_route
 from dsar.requests.emails import confirmation_message
 from dsar.requests.export import export_json
 from dsar.requests.mailer import Mailer, MailError, parse_smtp_url
@@ -188,15 +188,16 @@ def export(token: str):
                     headers={"Content-Disposition": 'attachment; filename="dsar-requests.json"'})
 
 
-@bp.get("/w/<token>/r/<public_id>/letter.<fmt>")
-def download(token: str, public_id: str, fmt: str):
-    _ws, req = load_request(token, public_id)
+@request_route(bp, "/letter.<fmt>")
+def download(public_id: str, fmt: str):
+    _ws, req = load_request(public_id)
     if fmt not in FORMATS:
         abort(404)
     letter = compose(letter_request(req))
     if fmt == "eml" and not is_usable_email(letter.recipient.email):
         abort(404)
     rendered = render(letter, fmt)
+    g.request_scope.audit("letter_downloaded", req, fmt=fmt)
     filename = f"{letter.reference}-{letter.kind}.{rendered.extension}"
     return Response(
         rendered.content,

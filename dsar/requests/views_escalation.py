@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Response, abort, current_app, make_response, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, g, make_response, render_template, request, send_file
 from flask_babel import get_locale
 
 from dsar.deadlines import EU_COUNTRIES
@@ -15,7 +15,7 @@ from dsar.letters.followups import what_happened_draft
 from dsar.letters.formats import FORMATS, render
 from dsar.letters.text import render_text
 from dsar.requests import escalation, forms
-from dsar.requests.blueprint import bp, load_request, uploads_dir
+from dsar.requests.blueprint import bp, load_request, req_url, request_route, uploads_dir
 from dsar.requests.bundle import BundleBusy, exclusive_build
 from dsar.requests.services import case_state, get_draft, save_draft
 from dsar.requests.status import CHANNELS
@@ -42,23 +42,24 @@ def _followup(req, kind: str, channel: str = "letter"):
         details=details if kind == "complaint_controller" else "")
 
 
-@bp.get("/w/<token>/r/<public_id>/followup/<kind>.<fmt>")
-def followup(token: str, public_id: str, kind: str, fmt: str):
-    _ws, req = load_request(token, public_id)
+@request_route(bp, "/followup/<kind>.<fmt>")
+def followup(public_id: str, kind: str, fmt: str):
+    _ws, req = load_request(public_id)
     if kind not in LETTER_KINDS or fmt not in FORMATS:
         abort(404)
     letter = _followup(req, kind, _channel())
     if fmt == "eml" and not is_usable_email(letter.recipient.email):
         abort(404)
     rendered = render(letter, fmt)
+    g.request_scope.audit("followup_downloaded", req, letter=kind, fmt=fmt)
     return _attachment(rendered.content, rendered.mimetype,
                        f"{letter.filename_stem}.{rendered.extension}")
 
 
-@bp.route("/w/<token>/r/<public_id>/followup/<kind>", methods=["GET", "POST"])
-def followup_page(token: str, public_id: str, kind: str):
+@request_route(bp, "/followup/<kind>", methods=["GET", "POST"])
+def followup_page(public_id: str, kind: str):
     """The letter as text, its downloads and (complaint) the person's own words."""
-    _ws, req = load_request(token, public_id)
+    _ws, req = load_request(public_id)
     if kind not in LETTER_KINDS:
         abort(404)
     values = get_draft(db(), req, "complaint_controller")
@@ -68,12 +69,13 @@ def followup_page(token: str, public_id: str, kind: str):
         values, errors = result.values, result.errors
         if result.ok:
             save_draft(db(), req, "complaint_controller", result.values)
+            g.request_scope.audit("followup_draft_saved", req, letter=kind)
             db().commit()
         else:
             status = 400
     letter = _followup(req, kind, _channel())
     return render_template(
-        "requests/followup.html", req=req, token=token, kind=kind, letter=letter,
+        "requests/followup.html", req=req, kind=kind, letter=letter,
         text=render_text(letter), values=values, errors=errors, channel=_channel(),
         state=case_state(req, today()), saved=request.method == "POST" and not errors,
     ), status
@@ -92,9 +94,9 @@ def _countries() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: pair[1])
 
 
-@bp.route("/w/<token>/r/<public_id>/regulator", methods=["GET", "POST"])
-def regulator(token: str, public_id: str):
-    _ws, req = load_request(token, public_id)
+@request_route(bp, "/regulator", methods=["GET", "POST"])
+def regulator(public_id: str):
+    _ws, req = load_request(public_id)
     state = case_state(req, today())
     saved = get_draft(db(), req, "complaint_regulator")
     errors, warnings, status = {}, {}, 200
@@ -103,6 +105,7 @@ def regulator(token: str, public_id: str):
         saved, errors, warnings = result.values, result.errors, result.warnings
         if result.ok:
             save_draft(db(), req, "complaint_regulator", result.values)
+            g.request_scope.audit("followup_draft_saved", req, letter="complaint_regulator")
             db().commit()
         else:
             status = 400
@@ -113,12 +116,12 @@ def regulator(token: str, public_id: str):
     if not warnings and saved.get("what_happened"):
         warnings = forms.validate_regulator(saved).warnings
     return render_template(
-        "requests/regulator.html", req=req, token=token, state=state, authority=authority,
+        "requests/regulator.html", req=req, state=state, authority=authority,
         values=saved, errors=errors, warnings=warnings, status=status,
         countries=_countries(),
         authorities=list_organisations(db(), kind="supervisory_authority"),
         ready=bool(get_draft(db(), req, "complaint_regulator")) and not errors,
-        bundle_url=url_for("requests.bundle", token=token, public_id=public_id, fmt="pdf"),
+        bundle_url=req_url("requests.bundle", public_id=public_id, fmt="pdf"),
     ), status
 
 
@@ -136,9 +139,9 @@ def _send_and_forget(path, mimetype: str, filename: str) -> Response:
     return response
 
 
-@bp.get("/w/<token>/r/<public_id>/regulator/bundle.<fmt>")
-def bundle(token: str, public_id: str, fmt: str):
-    ws, req = load_request(token, public_id)
+@request_route(bp, "/regulator/bundle.<fmt>", action="export")
+def bundle(public_id: str, fmt: str):
+    ws, req = load_request(public_id)
     saved = get_draft(db(), req, "complaint_regulator")
     if fmt not in ("pdf", "zip") or not saved:
         abort(404)
@@ -152,11 +155,12 @@ def bundle(token: str, public_id: str, fmt: str):
                 db(), req, today(), what_happened=saved.get("what_happened", ""),
                 harm=saved.get("harm", ""), authority=authority, uploads_dir=uploads_dir(),
                 scratch=scratch)
+            g.request_scope.audit("complaint_bundle_downloaded", req, fmt=fmt)
             if fmt == "pdf":
                 return _send_and_forget(result.pdf, "application/pdf", f"{stem}.pdf")
             return _send_and_forget(result.zip, "application/zip", f"{stem}.zip")
     except BundleBusy:
         response = make_response(render_template(
-            "requests/bundle_busy.html", req=req, token=token, retry_url=request.path), 409)
+            "requests/bundle_busy.html", req=req, retry_url=request.path), 409)
         response.headers["Retry-After"] = "30"
         return response

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from dsar.requests import tracking
 from dsar.requests import uploads as up
-from dsar.requests.blueprint import bp, load_request, uploads_dir
+from dsar.requests.blueprint import bp, load_request, req_url, request_route, uploads_dir
 from dsar.requests.explain import explain_steps
 from dsar.requests.ics import due_date_calendar
 from dsar.requests.services import case_state, event_values
@@ -38,20 +38,21 @@ def _recorded(state, kind: str):
     return next((e for e in reversed(state.events) if e.kind == kind), None)
 
 
-@bp.get("/w/<token>/r/<public_id>")
-def detail(token: str, public_id: str):
-    _ws, req = load_request(token, public_id)
-    return _detail_page(req, token)
+@request_route(bp, "")
+def detail(public_id: str):
+    _ws, req = load_request(public_id)
+    g.request_scope.audit("request_viewed", req)
+    return _detail_page(req)
 
 
-def _detail_page(req, token: str, *, errors=None, status=200):
+def _detail_page(req, *, errors=None, status=200):
     state = case_state(req, today())
     effective_ids = {e.id for e in state.events}
     retractable = {e.id for e in state.events if tracking.can_retract(req, e)}
     answers, others = tracking.question(state)
     recorded = request.args.get("recorded", "")
     return render_template(
-        "requests/request.html", req=req, state=state, token=token, answers=answers,
+        "requests/request.html", req=req, state=state, answers=answers,
         others=others, escalation=tracking.escalation_due(state), files=_files_by_id(req),
         log=event_values(req), effective_ids=effective_ids, retractable=retractable,
         timeline=_timeline(state), explain_steps=explain_steps, recorded=recorded,
@@ -60,19 +61,19 @@ def _detail_page(req, token: str, *, errors=None, status=200):
     ), status
 
 
-@bp.get("/w/<token>/r/<public_id>/what-happened")
-def what_happened(token: str, public_id: str):
+@request_route(bp, "/what-happened", action="work")
+def what_happened(public_id: str):
     """The answer to the request page's one question leads to the form for that answer
     (a GET that only navigates: nothing is recorded until that form is sent)."""
-    _ws, req = load_request(token, public_id)
+    _ws, req = load_request(public_id)
     answers, _others = tracking.question(case_state(req, today()))
     answer = request.args.get("answer", "")
     if answer in answers:
-        return redirect(url_for("requests.record", token=token, public_id=public_id, kind=answer))
+        return redirect(req_url("requests.record", public_id=public_id, kind=answer))
     if answer == tracking.NOTHING_YET:
-        return redirect(url_for("requests.detail", token=token, public_id=public_id,
+        return redirect(req_url("requests.detail", public_id=public_id,
                                 answer=answer) + "#what-happened")
-    return _detail_page(req, token, errors={"answer": _l("Choose what happened")}, status=400)
+    return _detail_page(req, errors={"answer": _l("Choose what happened")}, status=400)
 
 
 def _incoming_files() -> list[up.IncomingFile]:
@@ -84,7 +85,7 @@ def _incoming_files() -> list[up.IncomingFile]:
     return files
 
 
-def _form(token, req, kind, *, event=None):
+def _form(req, kind, *, event=None):
     """Show (GET) or handle (POST) one action's form; ``event`` is the entry being changed."""
     if request.method == "POST":
         submission = tracking.validate(request.form, _incoming_files(), kind=kind, request=req,
@@ -97,8 +98,10 @@ def _form(token, req, kind, *, event=None):
         if submission.ok:
             tracking.record(db(), req, kind, submission, uploads_dir(),
                             supersedes=event.id if event else None)
+            g.request_scope.audit("request_event_changed" if event else "request_event_recorded",
+                                  req, kind=kind)
             db().commit()
-            return redirect(url_for("requests.detail", token=token, public_id=req.public_id,
+            return redirect(req_url("requests.detail", public_id=req.public_id,
                                     recorded=kind) + "#timeline")
         values, errors, warnings = submission.values, submission.errors, submission.warnings
         status = 400 if errors else 200  # only a warning: nothing wrong, one more look
@@ -106,44 +109,45 @@ def _form(token, req, kind, *, event=None):
         values, errors, warnings, status = tracking.default_values(today(), event), {}, {}, 200
     state = case_state(req, today())
     return render_template(
-        "requests/record.html", req=req, token=token, kind=kind, fields=tracking.FIELDS[kind],
+        "requests/record.html", req=req, kind=kind, fields=tracking.FIELDS[kind],
         values=values, errors=errors, warnings=warnings, event=event, state=state,
         earliest=tracking.earliest_date(kind, req, state), today=today(), files=_files_by_id(req),
     ), status
 
 
-@bp.route("/w/<token>/r/<public_id>/record/<kind>", methods=["GET", "POST"])
-def record(token: str, public_id: str, kind: str):
-    _ws, req = load_request(token, public_id)
+@request_route(bp, "/record/<kind>", action="work", methods=["GET", "POST"])
+def record(public_id: str, kind: str):
+    _ws, req = load_request(public_id)
     if kind not in tracking.FIELDS:
         abort(404)
-    return _form(token, req, kind)
+    return _form(req, kind)
 
 
-@bp.route("/w/<token>/r/<public_id>/events/<int:event_id>/edit", methods=["GET", "POST"])
-def edit(token: str, public_id: str, event_id: int):
-    _ws, req = load_request(token, public_id)
+@request_route(bp, "/events/<int:event_id>/edit", action="work", methods=["GET", "POST"])
+def edit(public_id: str, event_id: int):
+    _ws, req = load_request(public_id)
     event = tracking.editable_event(req, event_id)
     if event is None:
         abort(404)
-    return _form(token, req, event.kind, event=event)
+    return _form(req, event.kind, event=event)
 
 
-@bp.post("/w/<token>/r/<public_id>/events/<int:event_id>/retract")
-def retract(token: str, public_id: str, event_id: int):
-    _ws, req = load_request(token, public_id)
+@request_route(bp, "/events/<int:event_id>/retract", methods=["POST"])
+def retract(public_id: str, event_id: int):
+    _ws, req = load_request(public_id)
     event = tracking.editable_event(req, event_id)
     if event is None or not tracking.can_retract(req, event):
         abort(404)
     tracking.retract(db(), req, event, today())
+    g.request_scope.audit("request_event_retracted", req, kind=event.kind)
     db().commit()
-    return redirect(url_for("requests.detail", token=token, public_id=public_id,
+    return redirect(req_url("requests.detail", public_id=public_id,
                             recorded="retracted") + "#timeline")
 
 
-@bp.get("/w/<token>/r/<public_id>/files/<file_id>")
-def file(token: str, public_id: str, file_id: str):
-    _ws, req = load_request(token, public_id)
+@request_route(bp, "/files/<file_id>")
+def file(public_id: str, file_id: str):
+    _ws, req = load_request(public_id)
     upload = up.get_upload(db(), req, file_id)
     if upload is None:
         abort(404)
@@ -153,6 +157,7 @@ def file(token: str, public_id: str, file_id: str):
         abort(404)
     # Always a download, with the type we sniffed: an uploaded file is never rendered as a
     # page of this site (nosniff is set for every response).
+    g.request_scope.audit("request_file_downloaded", req, file=upload.public_id)
     name = up.download_name(upload)
     ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
     return Response(content, mimetype=upload.media_type, headers={
@@ -160,9 +165,9 @@ def file(token: str, public_id: str, file_id: str):
     })
 
 
-@bp.get("/w/<token>/r/<public_id>/due.ics")
-def calendar(token: str, public_id: str):
-    _ws, req = load_request(token, public_id)
+@request_route(bp, "/due.ics")
+def calendar(public_id: str):
+    _ws, req = load_request(public_id)
     state = case_state(req, today())
     if state.due is None:
         abort(404)
