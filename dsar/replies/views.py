@@ -47,6 +47,13 @@ def reply_panel(req, state) -> SimpleNamespace:
     )
 
 
+@bp.app_template_global()
+def reply_outstanding(state) -> list[str]:
+    """The checklist items the person marked missing or partly answered (the follow-up asks
+    for them again)."""
+    return checking.summary(checking.current_marks(state))["outstanding"]
+
+
 def _back(public_id: str, saved: str):
     return redirect(req_url("requests.detail", public_id=public_id, reply=saved) + "#reply")
 
