@@ -258,6 +258,7 @@ def read_rows(stream: BinaryIO, today: date) -> Iterator[Row]:
         raise HeaderError("the header (line 1) is not readable as CSV", "unreadable") from None
     columns = _header(header)
     labels = dict(columns)
+    order = {column: i for i, (column, _label) in enumerate(columns)}
     reader = csv.reader(line_iter, delimiter=delimiter)
     while True:
         start = lines.number + 1
@@ -279,6 +280,7 @@ def read_rows(stream: BinaryIO, today: date) -> Iterator[Row]:
             errors.append(RowError(start, "", Problem("", "too_many_fields")))
         values = {column: cells[i] if i < len(cells) else "" for i, (column, _label) in enumerate(columns)}
         person, reference, problems = check_cells(values, today)
+        problems.sort(key=lambda found: order.get(found[0], len(order)))  # left to right, as in the file
         errors += [RowError(start, labels.get(column, column), problem) for column, problem in problems]
         yield Row(start, person if not errors else None, reference,
                   person_key(person.name, person.address) if person else "", errors)
