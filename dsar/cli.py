@@ -52,6 +52,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "caseload": ("dsar.commands.caseload", "caseload_group", "The teams' caseload dashboards."),
     "audit": ("dsar.commands.teams", "audit_group", "The teams' hash-chained audit trails."),
+    "worker": (
+        "dsar.commands.worker",
+        "worker_command",
+        "Run the background jobs (rendering campaigns' letters) until stopped.",
+    ),
 }
 
 

@@ -22,7 +22,7 @@ from dsar.casework.models import NO_DUE, Client, RequestState
 from dsar.letters.compose import calendar_for
 from dsar.letters.inputs import recipient_from_dict
 from dsar.requests.models import DataRequest
-from dsar.requests.status import DUE_SOON_DAYS, CaseState, EventValue, derive
+from dsar.requests.status import DUE_SOON_DAYS, CaseState, EventValue, derive, post_days_for
 
 CLOCK_STATUSES = ("sent", "extended")
 REVIEW_STATUSES = ("response_received", "refused")  # the organisation answered: read it, decide
@@ -85,7 +85,8 @@ def _derived(request: DataRequest, day: date) -> CaseState:
     not imported here; the property test compares the two)."""
     events = [EventValue(e.kind, e.occurred_on, dict(e.data or {}), e.id, e.supersedes_id)
               for e in request.events]
-    return derive(events, today=day, **calendar_for(recipient_from_dict(request.recipient)))
+    return derive(events, today=day, post_days=post_days_for(request.person, request.recipient),
+                  **calendar_for(recipient_from_dict(request.recipient)))
 
 
 def _row(request: DataRequest, owner, day: date) -> dict:

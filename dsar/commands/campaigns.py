@@ -1,7 +1,10 @@
 """python run.py campaigns create --team TEAM --title TITLE --right RIGHT --org SLUG [--org SLUG …]
-[--jurisdiction uk|eu] [--lang CODE]"""
+[--jurisdiction uk|eu] [--lang CODE]
+python run.py campaigns render SLUG --out DIR [--chunk N]"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -47,6 +50,22 @@ def create_command(team_slug: str, title: str, right: str, orgs: tuple[str, ...]
     click.echo(f"version\t{version}")
     click.echo(f"join\t{load_settings().base_url.rstrip('/')}/c/{slug}")
     click.echo(slug)
+
+
+@campaigns_group.command("render")
+@click.argument("slug")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Output folder: letters/ (one PDF per letter), print.pdf and manifest.csv.")
+@click.option("--chunk", "chunk_size", default=50, show_default=True, type=click.IntRange(1, 1000),
+              help="Letters per job.")
+@one_line_errors()
+def render_command(slug: str, out_dir: Path, chunk_size: int) -> None:
+    """Render every letter of campaign SLUG not yet rendered into --out (by the workers of
+    `run.py worker` if one is running, else here); print the counts last."""
+    from dsar.campaigns import render_runner
+
+    summary = render_runner.render_from_command_line(slug, out_dir, chunk_size)
+    click.echo(f"rendered={summary.rendered} skipped={summary.skipped} total={summary.total} out={out_dir}")
 
 
 @campaigns_group.command("import")

@@ -17,7 +17,7 @@ from dsar.letters.compose import calendar_for
 from dsar.letters.inputs import recipient_from_dict, representative_from_dict, stored_person
 from dsar.letters.model import LetterRequest
 from dsar.requests.models import DataRequest, Event, RequestDraft, Workspace, hash_token
-from dsar.requests.status import CaseState, EventValue, derive
+from dsar.requests.status import CaseState, EventValue, derive, post_days_for
 
 # Crockford base32 without I, L, O, U: unambiguous when read out on the phone or retyped.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -171,7 +171,8 @@ def calendar_of(request: DataRequest) -> dict[str, str]:
 def case_state(request: DataRequest, today: date, events: list[EventValue] | None = None) -> CaseState:
     """Derived from the events every time: status is never stored (DESIGN.md)."""
     values = event_values(request) if events is None else events
-    return derive(values, today=today, **calendar_of(request))
+    return derive(values, today=today, post_days=post_days_for(request.person, request.recipient),
+                  **calendar_of(request))
 
 
 DRAFT_KINDS = ("complaint_controller", "complaint_regulator", "cca_correction", "cca_complaint")

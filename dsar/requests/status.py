@@ -18,6 +18,7 @@ from typing import Any
 
 from dsar import deadlines
 from dsar.deadlines import Deadline, Pause
+from dsar.letters.postal import is_international
 from dsar.replies.checklist import ALL_ITEMS, OUTSTANDING, completeness
 from dsar.rights import CONTROLLER_COMPLAINTS_FROM
 
@@ -143,6 +144,15 @@ class CaseState:
         return self.complaint_ack_late and self.status == "escalated_organisation"
 
 
+def post_days_for(person: Mapping[str, Any] | None, recipient: Mapping[str, Any] | None) -> int:
+    """Working days a posted request (its stored person and recipient) is allowed to arrive:
+    the first-class figure at home, more where it crosses a border (nothing fixes a delivery
+    time for post abroad; the letter says the same: compose.received_date)."""
+    abroad = is_international((person or {}).get("country") or "gb",
+                              (recipient or {}).get("country") or "gb")
+    return deadlines.INTERNATIONAL_POST_DAYS if abroad else deadlines.FIRST_CLASS_POST_DAYS
+
+
 def effective_events(events: Sequence[EventValue]) -> tuple[EventValue, ...]:
     """The log with corrections applied: a superseded event gives way to the one that
     supersedes it; a retraction removes its target and itself. Sorted by date, then id."""
@@ -151,11 +161,15 @@ def effective_events(events: Sequence[EventValue]) -> tuple[EventValue, ...]:
     return tuple(sorted(kept, key=lambda e: (e.occurred_on, e.id or 0)))
 
 
-def receipt_of(sent: date, channel: str, *, jurisdiction: str, region: str) -> date:
+def receipt_of(sent: date, channel: str, *, jurisdiction: str, region: str,
+               post_days: int = deadlines.FIRST_CLASS_POST_DAYS) -> date:
     """Email and web forms arrive the day they are sent; a letter is deemed received on the
-    second working day after first-class posting (issue 4 item 3, deadlines.deemed_receipt)."""
+    second working day after first-class posting (issue 4 item 3, deadlines.deemed_receipt),
+    or after ``post_days`` working days where it crosses a border (as its letter says:
+    compose.received_date)."""
     if channel == "letter":
-        return deadlines.deemed_receipt(sent, jurisdiction=jurisdiction, region=region)
+        return deadlines.deemed_receipt(sent, jurisdiction=jurisdiction, region=region,
+                                        working_days=post_days)
     return sent
 
 
@@ -292,10 +306,12 @@ def _deadline(w: _Walk, receipt: date, today: date, calendar: dict[str, str]) ->
 
 
 def derive(
-    events: Sequence[EventValue], *, today: date, jurisdiction: str, region: str
+    events: Sequence[EventValue], *, today: date, jurisdiction: str, region: str,
+    post_days: int = deadlines.FIRST_CLASS_POST_DAYS,
 ) -> CaseState:
     """Where a request stands on ``today``. ``jurisdiction``/``region`` select the holiday
-    calendar of the organisation's location (compose.calendar_for)."""
+    calendar of the organisation's location (compose.calendar_for); ``post_days`` is how long
+    the request letter is taken to travel (more where it goes abroad: post_days_for)."""
     calendar = {"jurisdiction": jurisdiction, "region": region}
     effective = effective_events(events)
     w = _walk(effective, calendar)
@@ -306,7 +322,7 @@ def derive(
         if w.channel == "letter" and w.delivered is not None and w.delivered >= w.sent:
             receipt = w.delivered
         else:
-            receipt = receipt_of(w.sent, w.channel, **calendar)
+            receipt = receipt_of(w.sent, w.channel, post_days=post_days, **calendar)
             assumed = w.channel == "letter"
         if not w.awaiting_id:  # the month restarts when the identity information arrives
             deadline = _deadline(w, receipt, today, calendar)

@@ -119,7 +119,7 @@ def test_uk_letter_in_german_says_the_judgments_are_persuasive(follow_up):
     text = docx_text(follow_up("uk", "de"))
     assert "(Art. 15 Abs. 1 lit. c UK-DSGVO)" in text and "C-154/21" in text
     assert "fällig (Art. 12 Abs. 3 und Art. 12A UK-DSGVO). Diese Frist ist abgelaufen." in text
-    assert "sie besitzen Überzeugungskraft" in text
+    assert "sie haben Überzeugungskraft" in text
 
 
 def test_before_the_due_date_the_letter_says_it_has_not_passed_and_keeps_it(follow_up):

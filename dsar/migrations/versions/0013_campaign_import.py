@@ -1,7 +1,7 @@
 """Campaign members imported from a CSV: their mandate reference and person key (issue 14).
 
 Revision ID: 0013_campaign_import
-Revises: 0012_campaigns
+Revises: 0013_campaign_render
 Create Date: 2026-12-03
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_campaign_import"
-down_revision = "0012_campaigns"
+down_revision = "0013_campaign_render"
 branch_labels = None
 depends_on = None
 
