@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     the environment does) and any Flask setting."""
     from flask import Flask
 
+    from dsar.campaigns import views_import as _campaigns_import  # noqa: F401 - its routes
     from dsar.campaigns import views_render as _campaigns_render  # noqa: F401 - its routes
     from dsar.campaigns.views_join import bp as campaigns_bp
     from dsar.casework.views import bp as casework_bp

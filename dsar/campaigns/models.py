@@ -19,6 +19,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -98,6 +99,7 @@ class Participant(Base):
     and when they agreed; whether they also share their name and replies)."""
 
     __tablename__ = "campaign_participant"
+    __table_args__ = (Index("uq_campaign_participant_person_key", "campaign_id", "person_key", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(40), unique=True, default=new_public_id)
@@ -108,8 +110,14 @@ class Participant(Base):
     consent_version: Mapped[str] = mapped_column(String(20))
     consented_at: Mapped[datetime] = mapped_column(DateTime)
     share_named: Mapped[bool] = mapped_column(Boolean, default=False)
-    # "web" (the join page); a later CSV import says "import".
+    # "web" (the join page) or "import" (a CSV of mandates a group collected offline, whose
+    # consent_version is "mandate").
     source: Mapped[str] = mapped_column(String(20), default="web")
+    # An imported member's mandate reference, and who at which address they are (a digest
+    # of name, first address line and postcode: importing.person_key) so that a rerun or
+    # an overlapping file merges them; the key is unique within a campaign.
+    mandate_reference: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    person_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     version: Mapped[CampaignVersion] = relationship()
