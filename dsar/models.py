@@ -1,6 +1,13 @@
 """Every table, imported in one place so Alembic and create_all() see the same metadata."""
 
-from dsar.campaigns.models import Campaign, CampaignLetter, CampaignTarget, CampaignVersion, Participant
+from dsar.campaigns.models import (
+    Campaign,
+    CampaignLetter,
+    CampaignLetterResult,
+    CampaignTarget,
+    CampaignVersion,
+    Participant,
+)
 from dsar.casework.models import Authority, CaseNote, Client
 from dsar.db import Base
 from dsar.directory import search  # noqa: F401 - creates the search index's tables in create_all()
@@ -15,4 +22,5 @@ __all__ = [
     "Team", "Account", "Membership", "OneTimeLink", "AuditEvent", "Client", "Authority", "CaseNote",
     "ReplyText",
     "Campaign", "CampaignTarget", "CampaignVersion", "Participant", "CampaignLetter",
+    "CampaignLetterResult",
 ]
