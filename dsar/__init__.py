@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     the environment does) and any Flask setting."""
     from flask import Flask
 
+    from dsar.campaigns import views_results as _campaign_results  # noqa: F401 - its routes
     from dsar.campaigns.views_join import bp as campaigns_bp
     from dsar.casework.views import bp as casework_bp
     from dsar.db import make_engine, make_session_factory

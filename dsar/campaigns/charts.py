@@ -1,0 +1,90 @@
+"""The results' charts as self-contained SVG, drawn on the server with pygal.
+
+pygal always writes a small configuration script for its optional tooltips, and comments
+naming its website: both are taken out here, so the SVG has no script and loads nothing
+(its only URLs are the XML namespace names, which nothing fetches). The pages show it as an
+``<img>`` with a data: URL and alt text, beside a table of the same figures; withheld figures
+are left out of the charts (no bar), never drawn as 0. Labels come in translated (the view's)."""
+
+from __future__ import annotations
+
+import base64
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+
+import pygal
+from pygal.style import Style
+
+from dsar.campaigns.results import OUTCOMES, Results
+
+SVG = "http://www.w3.org/2000/svg"
+ET.register_namespace("", SVG)
+ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+
+# Colours told apart by people with the common colour-vision deficiencies (Okabe & Ito),
+# dark enough for their value labels on white.
+STYLE = Style(
+    background="white", plot_background="white", foreground="#0b0c0c", foreground_strong="#0b0c0c",
+    foreground_subtle="#505a5f", opacity="1", opacity_hover="1", transition="none",
+    colors=("#0072b2", "#d55e00", "#cc79a7", "#009e73", "#e69f00"),
+    font_family="Arial, Helvetica, sans-serif", title_font_size=16, label_font_size=13,
+    major_label_font_size=13, legend_font_size=13, value_font_size=12,
+)
+_COMMON = dict(js=[], style=STYLE, disable_xml_declaration=True, explicit_size=True, width=720,
+               print_values=True, legend_at_bottom=True, truncate_label=-1, truncate_legend=-1,
+               show_y_guides=False, margin=16, no_data_text="")
+
+
+def clean_svg(text: str, title: str, description: str) -> str:
+    """pygal's SVG without its script or comments, with a <title> and <desc> first."""
+    root = ET.fromstring(text)  # the parser drops comments
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.tag in (f"{{{SVG}}}script", "script"):
+                parent.remove(child)
+    desc = ET.Element(f"{{{SVG}}}desc")
+    desc.text = description
+    head = ET.Element(f"{{{SVG}}}title")
+    head.text = title
+    root.insert(0, desc)
+    root.insert(0, head)
+    root.set("role", "img")
+    return ET.tostring(root, encoding="unicode")
+
+
+def data_url(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+def _render(chart, title: str, description: str) -> str:
+    return clean_svg(chart.render(is_unicode=True), title, description)
+
+
+def outcomes_chart(results: Results, names: Mapping[str, str], labels: Mapping[str, str],
+                   title: str, description: str) -> str | None:
+    """Letters by what became of them (on time, late, overdue, waiting), one group of bars
+    per organisation shown. None when nothing can be shown."""
+    lines = [line for line in results.lines if not line.withheld_whole]
+    if not lines:
+        return None
+    chart = pygal.HorizontalBar(height=140 + 90 * len(lines), **_COMMON)
+    chart.x_labels = [names.get(line.key, line.key) for line in lines]
+    for outcome in OUTCOMES:
+        chart.add(labels[outcome], [line.value(outcome) for line in lines])
+    return _render(chart, title, description)
+
+
+def completeness_chart(results: Results, item_labels: Mapping[str, str], series: str,
+                       title: str, description: str) -> str | None:
+    """The share of checked replies that answered each checklist item in full, all
+    organisations together. None when no share can be shown."""
+    shares: Sequence[tuple[str, float]] = [
+        (code, share) for code in results.items
+        if (share := results.overall.share(f"item:{code}:answered", f"item:{code}:checked")) is not None]
+    if not shares:
+        return None
+    chart = pygal.HorizontalBar(height=120 + 34 * len(shares), range=(0, 100), show_legend=False,
+                                value_formatter=lambda v: f"{v:g} %", **_COMMON)
+    chart.x_labels = [item_labels.get(code, code) for code, _share in shares]
+    chart.add(series, [share for _code, share in shares])
+    return _render(chart, title, description)
