@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import pygal
 from pygal.style import Style
@@ -22,11 +22,11 @@ ET.register_namespace("", SVG)
 ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
 # Colours told apart by people with the common colour-vision deficiencies (Okabe & Ito),
-# dark enough for their value labels on white.
+# light enough for the black value labels printed on them.
 STYLE = Style(
     background="white", plot_background="white", foreground="#0b0c0c", foreground_strong="#0b0c0c",
     foreground_subtle="#505a5f", opacity="1", opacity_hover="1", transition="none",
-    colors=("#0072b2", "#d55e00", "#cc79a7", "#009e73", "#e69f00"),
+    colors=("#56b4e9", "#e69f00", "#cc79a7", "#009e73", "#f0e442"),
     font_family="Arial, Helvetica, sans-serif", title_font_size=16, label_font_size=13,
     major_label_font_size=13, legend_font_size=13, value_font_size=12,
 )
@@ -63,11 +63,12 @@ def _render(chart, title: str, description: str) -> str:
 def outcomes_chart(results: Results, names: Mapping[str, str], labels: Mapping[str, str],
                    title: str, description: str) -> str | None:
     """Letters by what became of them (on time, late, overdue, waiting), one group of bars
-    per organisation shown. None when nothing can be shown."""
+    per organisation shown. None when no bar would be drawn (every figure withheld or 0)."""
     lines = [line for line in results.lines if not line.withheld_whole]
-    if not lines:
+    if not any(line.value(outcome) for line in lines for outcome in OUTCOMES):
         return None
-    chart = pygal.HorizontalBar(height=140 + 90 * len(lines), **_COMMON)
+    lines.reverse()  # pygal draws the first label at the bottom: the table's order, top down
+    chart = pygal.HorizontalBar(height=100 + 90 * len(lines), **_COMMON)
     chart.x_labels = [names.get(line.key, line.key) for line in lines]
     for outcome in OUTCOMES:
         chart.add(labels[outcome], [line.value(outcome) for line in lines])
@@ -78,12 +79,13 @@ def completeness_chart(results: Results, item_labels: Mapping[str, str], series:
                        title: str, description: str) -> str | None:
     """The share of checked replies that answered each checklist item in full, all
     organisations together. None when no share can be shown."""
-    shares: Sequence[tuple[str, float]] = [
+    shares: list[tuple[str, float]] = [
         (code, share) for code in results.items
         if (share := results.overall.share(f"item:{code}:answered", f"item:{code}:checked")) is not None]
     if not shares:
         return None
-    chart = pygal.HorizontalBar(height=120 + 34 * len(shares), range=(0, 100), show_legend=False,
+    shares = shares[::-1]  # top down, as in the table
+    chart = pygal.HorizontalBar(height=80 + 34 * len(shares), range=(0, 100), show_legend=False,
                                 value_formatter=lambda v: f"{v:g} %", **_COMMON)
     chart.x_labels = [item_labels.get(code, code) for code, _share in shares]
     chart.add(series, [share for _code, share in shares])
