@@ -18,8 +18,7 @@ from pygal.style import Style
 from dsar.campaigns.results import OUTCOMES, Results
 
 SVG = "http://www.w3.org/2000/svg"
-ET.register_namespace("", SVG)
-ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+XLINK = "http://www.w3.org/1999/xlink"
 
 # Colours told apart by people with the common colour-vision deficiencies (Okabe & Ito),
 # light enough for the black value labels printed on them.
@@ -40,14 +39,20 @@ def clean_svg(text: str, title: str, description: str) -> str:
     root = ET.fromstring(text)  # the parser drops comments
     for parent in list(root.iter()):
         for child in list(parent):
-            if child.tag in (f"{{{SVG}}}script", "script"):
+            if child.tag == f"{{{SVG}}}script":
                 parent.remove(child)
-    desc = ET.Element(f"{{{SVG}}}desc")
-    desc.text = description
-    head = ET.Element(f"{{{SVG}}}title")
-    head.text = title
-    root.insert(0, desc)
-    root.insert(0, head)
+    # Written with plain names and the namespace as an attribute: ElementTree's prefix
+    # registry is global, and other libraries (the PDF writer's metadata) change it.
+    for element in root.iter():
+        element.tag = element.tag.removeprefix(f"{{{SVG}}}")
+        for name in [n for n in element.attrib if n.startswith(f"{{{XLINK}}}")]:
+            element.set("xlink:" + name.removeprefix(f"{{{XLINK}}}"), element.attrib.pop(name))
+            root.set("xmlns:xlink", XLINK)
+    root.set("xmlns", SVG)
+    for tag, content in (("desc", description), ("title", title)):
+        element = ET.Element(tag)
+        element.text = content
+        root.insert(0, element)
     root.set("role", "img")
     return ET.tostring(root, encoding="unicode")
 
