@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from dsar.campaigns import views_import as _campaigns_import  # noqa: F401 - its routes
     from dsar.campaigns import views_render as _campaigns_render  # noqa: F401 - its routes
+    from dsar.campaigns import views_results as _campaign_results  # noqa: F401 - its routes
     from dsar.campaigns.views_join import bp as campaigns_bp
     from dsar.casework.views import bp as casework_bp
     from dsar.casework.views_requests import bp as casework_requests_bp

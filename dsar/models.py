@@ -1,6 +1,13 @@
 """Every table, imported in one place so Alembic and create_all() see the same metadata."""
 
-from dsar.campaigns.models import Campaign, CampaignLetter, CampaignTarget, CampaignVersion, Participant
+from dsar.campaigns.models import (
+    Campaign,
+    CampaignLetter,
+    CampaignLetterResult,
+    CampaignTarget,
+    CampaignVersion,
+    Participant,
+)
 from dsar.campaigns.render_model import RenderRun
 from dsar.casework.models import Authority, CaseNote, Client
 from dsar.db import Base
@@ -17,4 +24,5 @@ __all__ = [
     "ReplyText",
     "Campaign", "CampaignTarget", "CampaignVersion", "Participant", "CampaignLetter",
     "RenderRun",
+    "CampaignLetterResult",
 ]

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -56,6 +57,8 @@ class Campaign(Base):
     # The number of the version new participants join under (CampaignVersion.number).
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    # The pooled results' public scorecard (/c/<slug>/scorecard): shown only once an admin publishes it.
+    scorecard_published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     targets: Mapped[list[CampaignTarget]] = relationship(
         back_populates="campaign", order_by="CampaignTarget.position")
@@ -135,3 +138,20 @@ class CampaignLetter(Base):
     target_id: Mapped[int] = mapped_column(ForeignKey("campaign_target.id", ondelete="CASCADE"), index=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), unique=True)
     rendered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class CampaignLetterResult(Base):
+    """A cache, never the truth: one letter's facts for the pooled results (results.LetterFacts
+    as JSON), derived from its events. ``events_key`` (the log's newest event id and length)
+    says which log they were derived from; results_store re-derives a row whose log changed,
+    and, while a clarification pause moves its due date, on each new day."""
+
+    __tablename__ = "campaign_letter_result"
+
+    letter_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_letter.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    events_key: Mapped[str] = mapped_column(String(40))
+    computed_on: Mapped[date] = mapped_column(Date)
+    pause_running: Mapped[bool] = mapped_column(Boolean, default=False)
+    facts: Mapped[dict] = mapped_column(JSON)
