@@ -323,24 +323,29 @@ class Words:
             self._store[(self._language, what, key)] = found
         return found
 
-    def tag(self, standing: Standing) -> Markup:
-        # The status macros read the status, the outcome and whether it is late: exactly the
-        # key, and a standing made of the key alone is what they are given.
-        key = (standing.status, standing.outcome, standing.overdue)
-        return self._word("tag", key, Standing(*key[:2], None, None, key[2], "none"))
+    def each(self, rows: list[CaseloadRow]) -> Iterator[tuple[CaseloadRow, RowWords]]:
+        """Each row with its words (one call per row from the template, not five)."""
+        for row in rows:
+            standing = row.standing
+            # The status macros read the status, the outcome and whether it is late: exactly
+            # the key, and a standing made of the key alone is what they are given.
+            tag = (standing.status, standing.outcome, standing.overdue)
+            yield row, RowWords(
+                right=self._word("right", row.right, row.right),
+                tag=self._word("tag", tag, Standing(*tag[:2], None, None, tag[2], "none")),
+                date=self._word("date", standing.due, standing.due),
+                days=self._word("days", standing.days_left,
+                                Standing("", "", None, standing.days_left, False, "none")),
+                action=self._word("action", standing.action, standing.next_action))
 
-    def days(self, standing: Standing) -> Markup:
-        key = standing.days_left
-        return self._word("days", key, Standing("", "", None, key, False, "none"))
 
-    def right(self, right: str) -> Markup:
-        return self._word("right", right, right)
-
-    def date(self, day: date | None) -> Markup:
-        return self._word("date", day, day)
-
-    def action(self, standing: Standing) -> Markup:
-        return self._word("action", standing.action, standing.next_action)
+@dataclass(frozen=True)
+class RowWords:
+    right: Markup
+    tag: Markup
+    date: Markup
+    days: Markup
+    action: Markup
 
 
 def client_requests(session: Session, client: Client, *, today: date) -> list[CaseloadRow]:

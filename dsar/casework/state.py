@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import and_, delete, event, insert, inspect, not_, select, update
+from sqlalchemy import and_, bindparam, delete, event, insert, inspect, not_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
@@ -190,9 +190,21 @@ def move_clients(session: Session, client_ids: Sequence[int], caseworker_id: int
 # --- the stamp, and what is kept under it ----------------------------------------------------
 
 
+_STAMP = select(CaseloadStamp.__table__.c.stamp).where(CaseloadStamp.__table__.c.team_id == bindparam("team"))
+
+
 def stamp_of(session: Session, team_id: int) -> int | None:
-    """The team's stamp now (None before its rows first changed)."""
-    return session.scalar(select(CaseloadStamp.stamp).where(CaseloadStamp.team_id == team_id))
+    """The team's stamp now (None before its rows first changed): read once in a transaction,
+    which sees one snapshot of the database, and kept in it until it ends."""
+    stamps = session.info.setdefault("caseload_stamps", {})
+    if team_id not in stamps:
+        stamps[team_id] = session.scalar(_STAMP, {"team": team_id})
+    return stamps[team_id]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_stamps(session: Session, _transaction) -> None:
+    session.info.pop("caseload_stamps", None)
 
 
 def restamp(session: Session, team_ids: Iterable[int] | None) -> None:
@@ -200,6 +212,7 @@ def restamp(session: Session, team_ids: Iterable[int] | None) -> None:
     the stamp changes exactly when the rows do. Random rather than counted: no two databases
     (or a database restored from a copy) hand out the same stamp for different rows."""
     table = CaseloadStamp.__table__
+    session.info.pop("caseload_stamps", None)
     if team_ids is None:
         session.execute(table.update().values(stamp=secrets.randbits(62)))
         return
