@@ -193,8 +193,9 @@ def serve_gunicorn(instance: str, database_url: str, port: int, workers: int, th
         def load_config(self) -> None:
             for name, value in {"bind": f"127.0.0.1:{port}", "workers": workers, "threads": threads,
                                 "worker_class": "gthread", "keepalive": 60, "loglevel": "warning",
-                                "accesslog": None}.items():
-                self.cfg.set(name, value)
+                                "accesslog": None, "control_socket_disable": True}.items():
+                if name in self.cfg.settings:  # the control socket: gunicorn 24 and later
+                    self.cfg.set(name, value)
 
         def load(self):
             return make_app(instance, database_url)
