@@ -1,7 +1,10 @@
 """The caseload: every request of a team (or of one caseworker), filtered, sorted, counted and
-paged in SQL on the cache (dsar/casework/state.py). The rows on the page are then derived
-afresh from their events, so what a person reads is always the truth; the CSV export reads
-the cache, which agrees with the events on any day (tests/casework/test_caseload_state.py)."""
+paged in SQL on the cache (dsar/casework/state.py), which is re-derived from the events each
+time one is recorded or retracted and agrees with them on any day
+(tests/casework/test_caseload_state.py): the page and the CSV export read where each request
+stands from it, with today applied (standing_from_cache), never deriving 25 event logs per
+page. A client's own page derives its requests afresh (client_requests). Counts are kept per
+process under the team's stamp, so an unchanged caseload is counted once."""
 
 from __future__ import annotations
 
