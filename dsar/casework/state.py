@@ -32,7 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from dsar.casework.models import NO_DUE, CaseloadStamp, Client, RequestState
 from dsar.letters.compose import calendar_for
 from dsar.letters.inputs import recipient_from_dict
-from dsar.requests.models import DataRequest
+from dsar.requests.models import DataRequest, Event
 from dsar.requests.status import DUE_SOON_DAYS, CaseState, EventValue, derive
 
 CLOCK_STATUSES = ("sent", "extended")
@@ -185,6 +185,34 @@ def move_clients(session: Session, client_ids: Sequence[int], caseworker_id: int
     session.execute(update(RequestState).where(RequestState.client_id.in_(client_ids))
                     .values(caseworker_id=caseworker_id))
     restamp(session, session.scalars(select(Client.team_id).where(Client.id.in_(client_ids)).distinct()))
+
+
+# --- every event, whoever wrote it ------------------------------------------------------------
+# Recording and retracting (dsar/requests/tracking.py) re-derive the row at once; events
+# written any other way (a letter posted the day it was written, a shared case's copied log)
+# are caught here: the requests whose events were flushed are re-derived before the commit.
+
+
+@event.listens_for(Session, "after_flush")
+def _events_flushed(session: Session, _context) -> None:
+    requests = {o.request_id for o in session.new if isinstance(o, Event)}
+    if requests:
+        session.info.setdefault("caseload_events", set()).update(requests)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_before_commit(session: Session) -> None:
+    while requests := session.info.pop("caseload_events", None):  # refreshing may flush more
+        for request_id in sorted(requests):
+            request = session.get(DataRequest, request_id)
+            if request is not None:
+                session.expire(request, ["events"])  # added by id, not through the relationship
+                refresh_request_state(session, request)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_events(session: Session) -> None:
+    session.info.pop("caseload_events", None)
 
 
 # --- the stamp, and what is kept under it ----------------------------------------------------

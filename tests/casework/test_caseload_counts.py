@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 from dsar import create_app
 from dsar.casework import retention, services, state
 from dsar.casework.models import Client, RequestState
-from dsar.requests.models import DataRequest
+from dsar.requests.models import DataRequest, Event
 from dsar.requests.services import case_state
 from dsar.teams.models import Account
 from tests.casework.caseload_helpers import add_client, add_request, record, retract
@@ -200,6 +200,35 @@ def test_a_change_made_by_another_process_is_counted(app, world, db_session, peo
     finally:
         other.extensions["dsar_engine"].dispose()
     assert _total(world.worker, world.team, "status=overdue") == 1
+
+
+def test_events_written_without_the_tracking_functions_are_cached_at_commit(world, db_session, people):
+    """As a letter posted the day it is written, or a shared case's copied log, are stored:
+    the events added directly, and a request copied with no row of its own yet."""
+    worker, _admin = people
+    ann = add_client(db_session, world.team.id, "Ann", worker.id)
+    posted = add_request(db_session, ann, date(2026, 9, 1))
+    db_session.add(Event(request_id=posted.id, kind="sent", occurred_on=date(2026, 9, 1),
+                         data={"channel": "letter"}))
+    copy = DataRequest(workspace_id=ann.workspace_id, reference="COPY-1", right="erasure", jurisdiction="uk",
+                       language="en", org_slug=None, person={"name": "Ann", "address": ["1 Road"]},
+                       recipient={"name": "Equifax Ltd", "address": ["1 Road"], "country": "gb"},
+                       details={})
+    db_session.add(copy)
+    db_session.flush()
+    db_session.add_all([Event(request_id=copy.id, kind="created", occurred_on=date(2026, 10, 1), data={}),
+                        Event(request_id=copy.id, kind="sent", occurred_on=date(2026, 11, 20),
+                              data={"channel": "email"})])
+    db_session.commit()
+    assert _totals(world) == _truth(db_session, world.team.id, worker.id)
+    assert (_total(world.worker, world.team, "status=overdue"),
+            _total(world.worker, world.team, "status=waiting")) == (1, 1)
+    # Written and then abandoned: nothing is left to re-derive at the next commit.
+    db_session.add(Event(request_id=copy.id, kind="closed", occurred_on=TODAY, data={"outcome": "fulfilled"}))
+    db_session.flush()
+    db_session.rollback()
+    db_session.commit()
+    assert _total(world.worker, world.team, "status=closed") == 0
 
 
 def test_the_rows_words_are_in_the_readers_language(world, db_session, people, tmp_path):
