@@ -12,6 +12,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -313,14 +314,22 @@ class Words:
     render them; ``store`` is kept by the app (a dict shared by its threads)."""
 
     SIZE = 4096  # distinct words kept (due dates and day counts are the many)
+    # What each callable is given, made from the key alone: the status macros read the status,
+    # the outcome and whether it is late (the tag's key), or the days left (the count's).
+    _ARGUMENT = {
+        "tag": lambda key: Standing(key[0], key[1], None, None, key[2], "none"),
+        "days": lambda key: Standing("", "", None, key, False, "none"),
+        "action": lambda key: NEXT_ACTIONS[key],
+    }
 
     def __init__(self, store: dict, language: str, render: Mapping[str, Callable]) -> None:
         self._store, self._language, self._render = store, language, render
 
-    def _word(self, what: str, key: Hashable, *args) -> Markup:
+    def _word(self, what: str, key: Hashable) -> Markup:
         found = self._store.get((self._language, what, key))
         if found is None:
-            found = Markup(self._render[what](*args))
+            argument = self._ARGUMENT[what](key) if what in self._ARGUMENT else key
+            found = Markup(self._render[what](argument))
             if len(self._store) >= self.SIZE:
                 self._store.clear()  # rare: the words come back one page at a time
             self._store[(self._language, what, key)] = found
@@ -328,22 +337,16 @@ class Words:
 
     def each(self, rows: list[CaseloadRow]) -> Iterator[tuple[CaseloadRow, RowWords]]:
         """Each row with its words (one call per row from the template, not five)."""
+        word = self._word
         for row in rows:
             standing = row.standing
-            # The status macros read the status, the outcome and whether it is late: exactly
-            # the key, and a standing made of the key alone is what they are given.
-            tag = (standing.status, standing.outcome, standing.overdue)
-            yield row, RowWords(
-                right=self._word("right", row.right, row.right),
-                tag=self._word("tag", tag, Standing(*tag[:2], None, None, tag[2], "none")),
-                date=self._word("date", standing.due, standing.due),
-                days=self._word("days", standing.days_left,
-                                Standing("", "", None, standing.days_left, False, "none")),
-                action=self._word("action", standing.action, standing.next_action))
+            yield row, RowWords(word("right", row.right), word("tag", (standing.status, standing.outcome,
+                                                                       standing.overdue)),
+                                word("date", standing.due), word("days", standing.days_left),
+                                word("action", standing.action))
 
 
-@dataclass(frozen=True)
-class RowWords:
+class RowWords(NamedTuple):
     right: Markup
     tag: Markup
     date: Markup
