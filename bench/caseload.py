@@ -338,6 +338,7 @@ class Figures:
     cpu_ms: float  # the server's CPU per page in the timed loop
     alone: list[float]
     floor: list[float]
+    load: str  # /proc/loadavg's 1-minute figure before and after: how busy the machine was
 
     @property
     def p50(self) -> float:
@@ -350,7 +351,8 @@ class Figures:
     def report(self, threads: int) -> None:
         print(f"{self.name}: {threads} concurrent clients: p50 {self.p50:.1f} ms, p95 {self.p95:.1f} ms, "
               f"max {self.loop[-1]:.0f} ms; {len(self.loop)} pages in {self.wall:.1f} s "
-              f"({len(self.loop) / self.wall:.0f} pages/s); server CPU {self.cpu_ms:.1f} ms per page")
+              f"({len(self.loop) / self.wall:.0f} pages/s); server CPU {self.cpu_ms:.1f} ms per page; "
+              f"load average {self.load}")
         print(f"  one client alone: p50 {statistics.median(self.alone):.1f} ms, "
               f"p95 {percentile(self.alone, 0.95):.1f} ms ({len(self.alone)} pages); floor (same sign-in "
               f"check, a 404 page, {threads} concurrent): p50 {statistics.median(self.floor):.1f} ms, "
@@ -380,15 +382,23 @@ def measure(name: str, target, target_args: tuple, port: int, team: str, emails:
                              max(args.threads, args.hits // 5), expect=404))
         # One client alone: what a page costs without waiting behind the others.
         alone = sorted(drive(browsers[:1], [mixes[0][5:]], max(1, args.hits // 10)))
-        cpu, started = cpu_seconds(server.pid), time.perf_counter()
+        load, cpu, started = load_average(), cpu_seconds(server.pid), time.perf_counter()
         loop = sorted(drive(browsers, [mix[5:] for mix in mixes], args.hits))
         wall, cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu
+        load += f" -> {load_average()}"
     finally:
         for browser in browsers:
             browser.close()
         server.terminate()
         server.join(30)
-    return Figures(name, loop, wall, cpu * 1000 / len(loop), alone, floor)
+    return Figures(name, loop, wall, cpu * 1000 / len(loop), alone, floor, load)
+
+
+def load_average() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
 
 
 def main() -> None:
