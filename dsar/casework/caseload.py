@@ -24,7 +24,7 @@ from dsar.casework.models import NO_DUE, Client, RequestState
 from dsar.requests.models import DataRequest
 from dsar.requests.services import case_state
 from dsar.requests.status import DUE_SOON_DAYS, CaseState
-from dsar.teams.models import Account
+from dsar.teams.models import Account, Membership
 
 PAGE_SIZE = 25
 MAX_PAGE = 100_000
@@ -258,6 +258,15 @@ def _row(client_id: str, client_name: str, req: DataRequest, state: CaseState,
     )
 
 
+def caseworkers(session: Session, team_id: int) -> list:
+    """The members who can hold cases, as services.caseworkers() chooses and orders them, as
+    plain rows (id, public_id, name, email): the page needs their names, not 20 accounts."""
+    return list(session.execute(
+        select(Account.id, Account.public_id, Account.name, Account.email).join(Membership)
+        .where(Membership.team_id == team_id, Membership.role.in_(("admin", "caseworker")))
+        .order_by(Account.name, Account.email)))
+
+
 def count(session: Session, team_id: int, filters: Filters, *, caseworker_id: int | None,
           today: date) -> int:
     """How many requests the filters match, counted once per stamp of the team's rows and
@@ -280,15 +289,20 @@ def caseload_page(session: Session, team_id: int, filters: Filters, *, caseworke
     total = count(session, team_id, filters, caseworker_id=caseworker_id, today=today)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(filters.page, pages)
-    parameters = {**_parameters(team_id, filters, caseworker_id, today),
-                  "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
+    start, end, order = (page - 1) * PAGE_SIZE, min(total, page * PAGE_SIZE), filters.order
+    # An OFFSET reads every row it skips: a page past the middle is read from the other end,
+    # in the other order (the order is total: due date, overdue_from, id), and turned round.
+    backwards = start > total // 2
+    if backwards:
+        start, end, order = total - end, total - start, "asc" if order == "desc" else "desc"
+    parameters = {**_parameters(team_id, filters, caseworker_id, today), "limit": end - start,
+                  "offset": start}
     rows = [CaseloadRow(client_id=r.client_id, client_name=r.name, request_id=r.request_id,
                         reference=r.reference, organisation=r.organisation, right=r.right,
                         caseworker=names.get(r.caseworker_id or 0, ""),
                         standing=standing_from_cache(r, today))
-            for r in session.execute(_page_statement(_shape(filters, caseworker_id), filters.order),
-                                     parameters)]
-    return CaseloadPage(rows, total, page, pages)
+            for r in session.execute(_page_statement(_shape(filters, caseworker_id), order), parameters)]
+    return CaseloadPage(rows[::-1] if backwards else rows, total, page, pages)
 
 
 def export_rows(session: Session, team_id: int, filters: Filters, *, caseworker_id: int | None,

@@ -37,7 +37,7 @@ def _caseload_query():
     """The filters of the query string, the caseworkers to choose from, and whose caseload
     (the signed-in member's with "mine"; a chosen caseworker's; or everyone's: None)."""
     filters = caseload_service.parse_filters(request.args)
-    workers = services.caseworkers(db(), g.team.id)
+    workers = caseload_service.caseworkers(db(), g.team.id)
     chosen = next((a.id for a in workers if a.public_id == filters.caseworker), None)
     return filters, workers, g.account.id if filters.mine else chosen
 

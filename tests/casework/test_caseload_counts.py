@@ -165,12 +165,17 @@ def test_new_requests_hand_overs_and_deleted_clients_are_counted(world, db_sessi
     assert (_total(world.worker, world.team), _total(world.worker, world.team, "mine=1")) == (2, 0)
 
 
-def test_a_rebuilt_cache_is_counted_again(world, db_session, people, tmp_path):
-    worker, _admin = people
+def _overdue(world, db_session, worker, tmp_path) -> DataRequest:
+    """Ann's request, sent on 1 September: overdue since 1 October."""
     request = add_request(db_session, add_client(db_session, world.team.id, "Ann", worker.id),
                           date(2026, 9, 1))
     record(db_session, request, "sent", date(2026, 9, 1), tmp_path, channel="email")
     db_session.commit()
+    return request
+
+
+def test_a_rebuilt_cache_is_counted_again(world, db_session, people, tmp_path):
+    _overdue(world, db_session, people[0], tmp_path)
     assert _total(world.worker, world.team, "status=overdue") == 1
     db_session.query(RequestState).delete()  # as if made before the cache existed
     db_session.commit()
@@ -231,12 +236,29 @@ def test_events_written_without_the_tracking_functions_are_cached_at_commit(worl
     assert _total(world.worker, world.team, "status=closed") == 0
 
 
-def test_the_rows_words_are_in_the_readers_language(world, db_session, people, tmp_path):
+def test_pages_past_the_middle_read_from_the_other_end_are_the_same_pages(world, db_session, people,
+                                                                          tmp_path):
     worker, _admin = people
-    request = add_request(db_session, add_client(db_session, world.team.id, "Ann", worker.id),
-                          date(2026, 9, 1))
-    record(db_session, request, "sent", date(2026, 9, 1), tmp_path, channel="email")
+    ann = add_client(db_session, world.team.id, "Ann", worker.id)
+    # 53 requests (three pages, the last of three rows), two sent on each day: ties too.
+    written = []
+    for n in range(53):
+        written.append(add_request(db_session, ann, date(2026, 10, 1 + n // 2), organisation=f"Shop {n:02d}"))
+        record(db_session, written[-1], "sent", date(2026, 10, 1 + n // 2), tmp_path, channel="email")
     db_session.commit()
+    for query, expected in (("", [r.reference for r in written]),
+                            ("order=desc", [r.reference for r in reversed(written)])):
+        assert all(_page_references(world, f"{query}&page={page}") == expected[(page - 1) * 25:page * 25]
+                   for page in (1, 2, 3)), query
+
+
+def _page_references(world, query: str) -> list[str]:
+    html = world.worker.get(f"/t/{world.team.slug}/?{query}").get_data(as_text=True)
+    return re.findall(r'</a><br><span class="hint">([^<]+)</span></td>', html)
+
+
+def test_the_rows_words_are_in_the_readers_language(world, db_session, people, tmp_path):
+    _overdue(world, db_session, people[0], tmp_path)
     english = world.worker.get(f"/t/{world.team.slug}/").get_data(as_text=True)
     german = world.worker.get(f"/t/{world.team.slug}/", headers={"Accept-Language": "de"}).get_data(
         as_text=True)
