@@ -336,6 +336,7 @@ class Figures:
     loop: list[float]  # ms, sorted
     wall: float  # s, the timed loop
     cpu_ms: float  # the server's CPU per page in the timed loop
+    client_cpu_ms: float  # this process's (the browsers') CPU per page, on the same cores
     alone: list[float]
     floor: list[float]
     load: str  # /proc/loadavg's 1-minute figure before and after: how busy the machine was
@@ -351,8 +352,8 @@ class Figures:
     def report(self, threads: int) -> None:
         print(f"{self.name}: {threads} concurrent clients: p50 {self.p50:.1f} ms, p95 {self.p95:.1f} ms, "
               f"max {self.loop[-1]:.0f} ms; {len(self.loop)} pages in {self.wall:.1f} s "
-              f"({len(self.loop) / self.wall:.0f} pages/s); server CPU {self.cpu_ms:.1f} ms per page; "
-              f"load average {self.load}")
+              f"({len(self.loop) / self.wall:.0f} pages/s); CPU per page: server {self.cpu_ms:.1f} ms, "
+              f"browsers {self.client_cpu_ms:.1f} ms; load average {self.load}")
         print(f"  one client alone: p50 {statistics.median(self.alone):.1f} ms, "
               f"p95 {percentile(self.alone, 0.95):.1f} ms ({len(self.alone)} pages); floor (same sign-in "
               f"check, a 404 page, {threads} concurrent): p50 {statistics.median(self.floor):.1f} ms, "
@@ -383,15 +384,17 @@ def measure(name: str, target, target_args: tuple, port: int, team: str, emails:
         # One client alone: what a page costs without waiting behind the others.
         alone = sorted(drive(browsers[:1], [mixes[0][5:]], max(1, args.hits // 10)))
         load, cpu, started = load_average(), cpu_seconds(server.pid), time.perf_counter()
+        own = time.process_time()
         loop = sorted(drive(browsers, [mix[5:] for mix in mixes], args.hits))
         wall, cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu
+        own = time.process_time() - own
         load += f" -> {load_average()}"
     finally:
         for browser in browsers:
             browser.close()
         server.terminate()
         server.join(30)
-    return Figures(name, loop, wall, cpu * 1000 / len(loop), alone, floor, load)
+    return Figures(name, loop, wall, cpu * 1000 / len(loop), own * 1000 / len(loop), alone, floor, load)
 
 
 def load_average() -> str:
