@@ -18,9 +18,15 @@ def create_app(config: dict | None = None) -> Flask:
     the environment does) and any Flask setting."""
     from flask import Flask
 
+    from dsar.campaigns import views_render as _campaigns_render  # noqa: F401 - its routes
+    from dsar.campaigns.views_join import bp as campaigns_bp
     from dsar.casework.views import bp as casework_bp
     from dsar.db import make_engine, make_session_factory
     from dsar.directory.views import bp as directory_bp
+    from dsar.replies import followup_views as _replies_followup  # noqa: F401 - its routes
+    from dsar.replies import views as _replies_views  # noqa: F401 - its routes
+    from dsar.replies.blueprint import bp as replies_bp
+    from dsar.replies.cascade_views import bp as cascade_bp
     from dsar.requests.views import bp as requests_bp
     from dsar.teams.auth import init_team_area
     from dsar.teams.views import bp as team_bp
@@ -59,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     limits.init_app(app)
     init_team_area(app)
     for blueprint in (web_setup.language_bp, wizard_bp, directory_bp, requests_bp, team_auth_bp,
-                      team_bp, casework_bp):
+                      team_bp, casework_bp, replies_bp, cascade_bp,
+                      campaigns_bp):
         app.register_blueprint(blueprint)
     return app

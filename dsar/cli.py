@@ -27,7 +27,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     "letter": (
         "dsar.commands.letter",
         "letter_command",
-        "Write a RIGHT letter to an organisation: RIGHT is one of the rights catalogue.",
+        "Write a RIGHT letter to an organisation: RIGHT is one of the rights catalogue, or\n"
+        "    incomplete_response for the follow-up to an incomplete reply.",
     ),
     "orgs": ("dsar.commands.orgs", "orgs_group", "The organisation directory."),
     "reminders": (
@@ -44,8 +45,18 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "retention_group",
         "Delete closed cases once each team's retention period has passed.",
     ),
+    "campaigns": (
+        "dsar.commands.campaigns",
+        "campaigns_group",
+        "Campaigns: many people write the same request to the same organisations.",
+    ),
     "caseload": ("dsar.commands.caseload", "caseload_group", "The teams' caseload dashboards."),
     "audit": ("dsar.commands.teams", "audit_group", "The teams' hash-chained audit trails."),
+    "worker": (
+        "dsar.commands.worker",
+        "worker_command",
+        "Run the background jobs (rendering campaigns' letters) until stopped.",
+    ),
 }
 
 

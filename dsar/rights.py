@@ -14,7 +14,9 @@ A letter kind is one folder under ``letters/kinds/<kind>/`` and nothing else:
 
 A kind marked ``document = true`` (the letter of authority a client signs) is not a request
 to an organisation: it is kept in ``Catalogue.documents``, out of the request kinds that the
-wizard, the CLI and ``compose()`` offer.
+wizard, the CLI and ``compose()`` offer. A kind marked ``followup = true`` (the letter for an
+incomplete reply) follows up a request already made and needs that request's facts: it is
+kept in ``Catalogue.followups``, out of the first requests likewise.
 
 The words of every letter live in ``letters/``; this module only reads the entries.
 """
@@ -75,7 +77,7 @@ WIZARD_GROUPS = ("see", "challenge", "stop", "correct")
 
 _ENTRY_FIELDS = {"order", "label", "hint", "group", "recommended_for"}
 _SINGLE_FIELDS = _ENTRY_FIELDS | {"citations", "needs", "optional", "finds_data",
-                                  "says_free_of_charge", "document"}
+                                  "says_free_of_charge", "document", "followup"}
 _PACK_FIELDS = _ENTRY_FIELDS | {"parts"}
 
 
@@ -101,6 +103,8 @@ class Right:
     says_free_of_charge: bool = False
     # A document for the person to sign (not a request to an organisation).
     document: bool = False
+    # A follow-up to a request already made (composed from that request's facts).
+    followup: bool = False
     order: int = 0
 
     @property
@@ -132,6 +136,7 @@ class Catalogue:
     kinds_dirs: tuple[Path, ...]
     rights: Mapping[str, Right] = field(default_factory=dict)
     documents: Mapping[str, Right] = field(default_factory=dict)
+    followups: Mapping[str, Right] = field(default_factory=dict)
 
     def get(self, key: str) -> Right:
         try:
@@ -142,6 +147,12 @@ class Catalogue:
     def document(self, key: str) -> Right:
         try:
             return self.documents[key]
+        except KeyError:
+            raise UnknownRight(key) from None
+
+    def followup(self, key: str) -> Right:
+        try:
+            return self.followups[key]
         except KeyError:
             raise UnknownRight(key) from None
 
@@ -166,11 +177,14 @@ def load_catalogue(*kinds_dirs: Path) -> Catalogue:
     singles = {key: _single(key, path, entry)
                for key, (path, entry) in entries.items() if "parts" not in entry}
     documents = {key: right for key, right in singles.items() if right.document}
-    singles = {key: right for key, right in singles.items() if not right.document}
+    followups = {key: right for key, right in singles.items() if right.followup}
+    singles = {key: right for key, right in singles.items()
+               if not right.document and not right.followup}
     packs = {key: _pack(key, path, entry, singles)
              for key, (path, entry) in entries.items() if "parts" in entry}
     ordered = sorted({**singles, **packs}.values(), key=lambda r: (r.order, r.key))
-    return Catalogue(tuple(Path(d) for d in kinds_dirs), {r.key: r for r in ordered}, documents)
+    return Catalogue(tuple(Path(d) for d in kinds_dirs), {r.key: r for r in ordered}, documents,
+                     followups)
 
 
 def _read_entry(path: Path) -> dict:
@@ -233,6 +247,7 @@ def _single(key: str, path: Path, entry: dict) -> Right:
         finds_data=bool(entry.get("finds_data", True)),
         says_free_of_charge=bool(entry.get("says_free_of_charge", False)),
         document=bool(entry.get("document", False)),
+        followup=bool(entry.get("followup", False)),
         order=entry.get("order", 0),
     )
 

@@ -17,6 +17,18 @@ from dsar.config import load_settings
 from dsar.letters.model import LetterRequest, Person, Recipient
 
 TODAY = date(2026, 11, 26)
+# Session fixtures that cost seconds to build: under pytest-xdist every test that uses one
+# runs on the same worker (``--dist loadgroup``), so each is built once per run, not once
+# per worker.
+_EXPENSIVE_SESSION_FIXTURES = ("letter_matrix", "imported_db")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for name in _EXPENSIVE_SESSION_FIXTURES:
+            if name in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(name))
+                break
 
 
 @pytest.fixture(scope="session")

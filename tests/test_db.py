@@ -89,3 +89,27 @@ def test_session_factory_on_migrated_db_rejects_orphans(tmp_path):
         session.add(Event(request_id=999, kind="created", occurred_on=date(2026, 1, 1), data={}))
         with pytest.raises(IntegrityError):
             session.commit()
+
+
+def test_a_migration_that_rebuilds_a_table_keeps_the_rows_that_reference_it(tmp_path):
+    """SQLite alters a table by rebuilding it; with foreign keys on, dropping the old copy
+    would cascade to every event of every request (0012_cascade rebuilds ``request``)."""
+    from alembic import command
+
+    from dsar.db import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    command.upgrade(alembic_config(engine), "0011_caseload_state")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO workspace (public_id, kind, token_hash) VALUES ('w', 'private', 'h')"))
+        conn.execute(text(
+            "INSERT INTO request (public_id, workspace_id, reference, right, jurisdiction, language,"
+            " recipient, person, details) VALUES ('r', 1, 'DSAR-TEST', 'access', 'uk', 'en', '{}',"
+            " '{}', '{}')"))
+        conn.execute(text("INSERT INTO event (request_id, kind, occurred_on, data)"
+                          " VALUES (1, 'created', '2026-09-01', '{}'), (1, 'sent', '2026-09-01', '{}')"))
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM event WHERE request_id = 1")).scalar_one() == 2
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1  # back on afterwards
+    engine.dispose()

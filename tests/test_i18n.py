@@ -17,7 +17,7 @@ from dsar import i18n
 from dsar.letters.compose import LETTER_LOCALES, compose
 from dsar.letters.docx import render_docx
 from dsar.letters.pdf import render_pdf
-from dsar.rights import RIGHT_KEYS
+from dsar.rights import CATALOGUE, RIGHT_KEYS
 from tests.conftest import SCHUFA
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
@@ -124,7 +124,7 @@ def _docx_text(data: bytes) -> str:
 
 
 @pytest.mark.parametrize("locale", LETTER_LOCALES)
-@pytest.mark.parametrize("right", RIGHT_KEYS)
+@pytest.mark.parametrize("right", RIGHT_KEYS + tuple(CATALOGUE.followups))
 def test_every_kind_in_every_language(letter_matrix, english_sentences, right, locale):
     """The PDFs come from the test run's one bulk rendering of every kind and language."""
     salutation, uk_cite, eu_cite = MARKERS[locale]

@@ -19,7 +19,7 @@ from dsar.letters.docx import render_docx
 from dsar.letters.email import mailto_link, render_eml
 from dsar.letters.pdf import render_pdf
 from dsar.letters.text import render_text
-from dsar.rights import RIGHT_KEYS, RIGHTS
+from dsar.rights import CATALOGUE, RIGHT_KEYS, RIGHTS
 from tests.letters.matrix import MATRIX
 
 
@@ -51,8 +51,9 @@ def test_pdf_of_every_kind_in_every_language(letter_matrix, kind, locale, jurisd
     for needle in (letter.recipient.name, "Siân Llŵyd", letter.subject, letter.salutation,
                    letter.closing):
         assert "".join(needle.split()) in compact, (needle, kind, locale, jurisdiction)
-    if locale == "en" and kind in RIGHT_KEYS:
-        for citation in RIGHTS[kind].citations[jurisdiction]:
+    if locale == "en" and (kind in RIGHT_KEYS or kind in CATALOGUE.followups):
+        entry = RIGHTS[kind] if kind in RIGHT_KEYS else CATALOGUE.followup(kind)
+        for citation in entry.citations[jurisdiction]:
             assert citation in text
     # The reference on every page, and the letter's own "Page X of Y" in its language,
     # except on a one-page letter.

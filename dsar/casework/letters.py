@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from dsar.casework import authority as authorities
 from dsar.casework.models import Client
+from dsar.casework.state import refresh_request_state
 from dsar.directory.services import get_organisation
 from dsar.letters.compose import compose
 from dsar.letters.inputs import (
@@ -85,6 +86,10 @@ def write_letters(session: Session, team: Team, client: Client, choices: LetterC
         if choices.posted_today:
             session.add(Event(request_id=request.id, kind="sent", occurred_on=today,
                               data={"channel": "letter"}))
+            # The caseload's cache follows the events (its sort, filters and CSV read it).
+            session.flush()
+            session.expire(request, ["events"])
+            refresh_request_state(session, request, today)
         stored.append(request)
     session.flush()
     return stored

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from dsar.casework.models import Client, ShareCode
 from dsar.casework.services import create_client
+from dsar.casework.state import refresh_request_state
 from dsar.letters.inputs import InputError, parse_person
 from dsar.requests import uploads as up
 from dsar.requests.models import DataRequest, Event, RequestDraft, Upload, Workspace, hash_token
@@ -173,6 +174,8 @@ def copy_request(session: Session, original: DataRequest, workspace_id: int,
     for draft in session.scalars(select(RequestDraft).where(RequestDraft.request_id == original.id)):
         session.add(RequestDraft(request_id=copy.id, kind=draft.kind, content=dict(draft.content or {})))
     session.flush()
+    session.expire(copy, ["events"])
+    refresh_request_state(session, copy)  # without its cache row the copy is not in the caseload
     return list(files.values())
 
 

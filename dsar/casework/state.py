@@ -33,7 +33,7 @@ from dsar.casework.models import NO_DUE, CaseloadStamp, Client, RequestState
 from dsar.letters.compose import calendar_for
 from dsar.letters.inputs import recipient_from_dict
 from dsar.requests.models import DataRequest, Event
-from dsar.requests.status import DUE_SOON_DAYS, CaseState, EventValue, derive
+from dsar.requests.status import DUE_SOON_DAYS, CaseState, EventValue, derive, post_days_for
 
 CLOCK_STATUSES = ("sent", "extended")
 REVIEW_STATUSES = ("response_received", "refused")  # the organisation answered: read it, decide
@@ -96,7 +96,8 @@ def _derived(request: DataRequest, day: date) -> CaseState:
     not imported here; the property test compares the two)."""
     events = [EventValue(e.kind, e.occurred_on, dict(e.data or {}), e.id, e.supersedes_id)
               for e in request.events]
-    return derive(events, today=day, **calendar_for(recipient_from_dict(request.recipient)))
+    return derive(events, today=day, post_days=post_days_for(request.person, request.recipient),
+                  **calendar_for(recipient_from_dict(request.recipient)))
 
 
 def _row(request: DataRequest, owner, day: date) -> dict:
@@ -188,9 +189,10 @@ def move_clients(session: Session, client_ids: Sequence[int], caseworker_id: int
 
 
 # --- every event, whoever wrote it ------------------------------------------------------------
-# Recording and retracting (dsar/requests/tracking.py) re-derive the row at once; events
-# written any other way (a letter posted the day it was written, a shared case's copied log)
-# are caught here: the requests whose events were flushed are re-derived before the commit.
+# The functions that write events re-derive the row at once (recording and retracting in
+# dsar/requests/tracking.py, a letter posted the day it is written, a shared case's copy); a
+# writer that forgets is caught here: the requests whose events were flushed are re-derived
+# before the commit, so the counts kept under the stamp never outlive an event.
 
 
 @event.listens_for(Session, "after_flush")

@@ -254,6 +254,9 @@ def compose(request: LetterRequest, catalogue: Catalogue = CATALOGUE) -> Letter:
         "complaints_to_controller": request.today >= CONTROLLER_COMPLAINTS_FROM,
         "representative": representative_context(representative, fmt),
         "person_address": ", ".join(clean(x) for x in person.address),
+        # A repeated request names the previous one (letters/fragments/previous_request.j2).
+        "previous_request_on": fmt(request.previous_request_on) if request.previous_request_on else "",
+        "previous_reference": clean(request.previous_reference),
         **builder.functions(),
     }
     env.get_template("letter.j2").render(context)

@@ -1,5 +1,6 @@
 """Follow-up letters: a reminder, a complaint to the organisation and a complaint to the
-regulator, each prefilled from what the event log says (issue 4 item 7).
+regulator, each prefilled from what the event log says (issue 4 item 7), and the request to
+tell each recipient about a rectification, erasure or restriction (Art 19; issue 13 item 4).
 
 Same machinery as compose(): the templates in ``letters/followups/`` hold every word (and
 cite the law or public source of every legal claim), they call the builder, and the result is one immutable
@@ -32,7 +33,7 @@ from dsar.letters.compose import (
 from dsar.letters.model import Letter, LetterRequest, Recipient
 from dsar.rights import CONTROLLER_COMPLAINTS_FROM
 
-FOLLOWUP_KINDS = ("reminder", "complaint_controller", "complaint_regulator")
+FOLLOWUP_KINDS = ("reminder", "complaint_controller", "complaint_regulator", "notify_recipients")
 # The ICO's complaint form takes "what happened" in at most about 2,000 characters (ico.org.uk).
 WHAT_HAPPENED_LIMIT = 2000
 # The reply period a reminder asks for: the person's demand, not a legal period (as datenanfragen.de).
@@ -97,28 +98,33 @@ class FollowupRequest:
     harm: str = ""  # regulator: the effect on the person, in their words
     authority: Recipient | None = None  # regulator: whom the complaint goes to
     correspondence: tuple[Correspondence, ...] = field(default=())  # regulator: attached items
+    recipients: tuple[str, ...] = ()  # notify_recipients (Art 19): the recipients to name
 
 
 @cache
-def _followups_translated(locale: str) -> bool:
-    """Whether every sentence of every follow-up template has a translation in ``locale``."""
+def _translated(locale: str, folder: str) -> bool:
+    """Whether every sentence of every template in ``letters/<folder>`` has a translation in
+    ``locale``."""
     if locale == "en":
         return True
     if locale not in available_locales():
         return False
     env, catalog = environment(locale), translations(locale)
-    for path in sorted((LETTERS_DIR / "followups").glob("*.j2")):
+    for path in sorted((LETTERS_DIR / folder).glob("*.j2")):
         for _line, _function, message in env.extract_translations(path.read_text("utf-8")):
             if isinstance(message, str) and catalog.gettext(message) == message:
                 return False
     return True
 
 
-def followup_locale(preferred: str) -> str:
-    return preferred if _followups_translated(preferred) else "en"
+def followup_locale(preferred: str, *folders: str) -> str:
+    """``preferred`` if the follow-ups (and the other template ``folders`` a letter uses) are
+    all translated into it, else English."""
+    translated = all(_translated(preferred, folder) for folder in ("followups", *folders))
+    return preferred if translated else "en"
 
 
-def _context(req: FollowupRequest, locale: str, builder: LetterBuilder) -> dict:
+def followup_context(req: FollowupRequest, locale: str, builder: LetterBuilder) -> dict:
     fmt = date_formatter(locale)
     facts, original = req.facts, req.request
 
@@ -130,6 +136,8 @@ def _context(req: FollowupRequest, locale: str, builder: LetterBuilder) -> dict:
         "uk": original.jurisdiction == "uk",
         "eu": original.jurisdiction == "eu",
         "reference": original.reference,
+        "right": original.right,
+        "recipients": [clean(name) for name in req.recipients if clean(name)],
         # The original letter's subject, in the follow-up's language.
         "request_subject": compose(replace(original, locale=locale)).subject,
         "letter_date": day(original.today),
@@ -177,7 +185,7 @@ def what_happened_draft(req: FollowupRequest) -> str:
     """A first draft of the regulator's "what happened", for the person to edit."""
     locale = followup_locale(req.locale or req.request.locale)
     module = environment(locale).get_template("followups/summary.j2").make_module(
-        _context(req, locale, LetterBuilder()))
+        followup_context(req, locale, LetterBuilder()))
     return re.sub(r"\s+", " ", str(module.text)).strip()
 
 
@@ -191,7 +199,7 @@ def compose_followup(req: FollowupRequest) -> Letter:
         req = _with_draft(req)
     env = environment(locale)
     builder = LetterBuilder()
-    context = _context(req, locale, builder)
+    context = followup_context(req, locale, builder)
     env.get_template(f"followups/{req.kind}.j2").render(context)
     original = req.request
     recipient = req.authority if req.kind == "complaint_regulator" else original.recipient

@@ -73,6 +73,9 @@ class LetterRequest:
     restriction_ground: str = ""
     decision: str = ""
     representative: Representative | None = None
+    # A repeated request (a new round): when the previous one was made, and its reference.
+    previous_request_on: date | None = None
+    previous_reference: str = ""
 
 
 BlockKind = Literal["paragraph", "heading", "numbered", "bullets", "quote"]

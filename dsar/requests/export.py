@@ -2,7 +2,8 @@
 
 Our own status sits beside its Data Rights Protocol equivalent (DRP v0.9 §3.02-3.03:
 status, reason, received_at, expected_by), so the file can be read by DRP tools while
-keeping the distinctions DRP does not make (overdue, escalated, extended).
+keeping the distinctions DRP does not make (overdue, escalated, extended). ``drp_status``
+says it in one word: a DRP state name, or one of the GDPR extensions (status.drp_status).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def request_record(session: Session, request: DataRequest, today: date) -> dict:
             "regulator_complaint_by": _iso(state.regulator_by),
             "deadline_steps": list(state.deadline.steps) if state.deadline else [],
         },
+        "drp_status": state.drp_status,
         "drp": {
             "status": state.drp.status,
             "reason": state.drp.reason,

@@ -60,6 +60,16 @@ class DataRequest(Base):
     person: Mapped[dict] = mapped_column(JSON)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    # The request whose reply named this organisation as a recipient (the cascade), and the
+    # earlier round this one repeats; SET NULL: deleting one request never deletes another.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("request.id", ondelete="SET NULL", name="fk_request_parent_id_request"),
+        nullable=True, index=True)
+    previous_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("request.id", ondelete="SET NULL", name="fk_request_previous_round_id_request"),
+        nullable=True, index=True)
+    # How often the person means to repeat this request, in months (None: not planned).
+    repeat_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     workspace: Mapped[Workspace] = relationship(back_populates="requests")
     events: Mapped[list[Event]] = relationship(

@@ -1,7 +1,7 @@
 """Reminder emails to people who opted in and confirmed their address (issue 4 item 6,
 issue 9 item 2): a week before a reply is due, on
-the day, once it is overdue, and when an organisation is late acknowledging a complaint
-(DPA 2018 s.164A).
+the day, once it is overdue, when an organisation is late acknowledging a complaint
+(DPA 2018 s.164A), and when the next round of a request the person repeats is due (issue 13).
 
 Safe to run from cron at any frequency: each reminder is keyed by (request, kind, due date)
 under a unique constraint, and the key is committed *before* the email goes out, so two runs,
@@ -20,12 +20,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from dsar.replies.rounds import repeated_ids, round_reminders
 from dsar.requests.mailer import MailError
 from dsar.requests.models import DataRequest, SentReminder, Workspace
 from dsar.requests.services import case_state
 from dsar.requests.status import DUE_SOON_DAYS, CaseState
 
-KINDS = ("due_soon", "due_today", "overdue", "complaint_ack_late")
+KINDS = ("due_soon", "due_today", "overdue", "complaint_ack_late", "next_round_due")
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,12 @@ def due_reminders(session: Session, today: date) -> list[DueReminder]:
         .where(Workspace.reminders_consented_at.is_not(None))
     )
     sent = {(r.request_id, r.kind, r.due_on) for r in session.scalars(already)}
+    # The next round of a repeated request, once its interval has passed (issue 13 item 6).
+    repeated = repeated_ids(session, {workspace.id for _request, workspace in rows})
     owed = []
     for request, workspace in rows:
         state = case_state(request, today)
-        for kind, due_on in reminders_for(request, state):
+        for kind, due_on in reminders_for(request, state) + round_reminders(request, repeated, today):
             if (request.id, kind, due_on) in sent:
                 continue
             owed.append(DueReminder(

@@ -17,7 +17,7 @@ from dsar.letters.compose import calendar_for
 from dsar.letters.inputs import recipient_from_dict, representative_from_dict, stored_person
 from dsar.letters.model import LetterRequest
 from dsar.requests.models import DataRequest, Event, RequestDraft, Workspace, hash_token
-from dsar.requests.status import CaseState, EventValue, derive
+from dsar.requests.status import CaseState, EventValue, derive, post_days_for
 
 # Crockford base32 without I, L, O, U: unambiguous when read out on the phone or retyped.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -137,7 +137,17 @@ def letter_request(request: DataRequest) -> LetterRequest:
         restriction_ground=details.get("restriction_ground", ""),
         decision=details.get("decision", ""),
         representative=representative_from_dict(details.get("representative")),
+        **previous_request(details),
     )
+
+
+def previous_request(details: dict) -> dict:
+    """A repeated request's previous round, as its letter names it (issue 13 item 6)."""
+    previous = details.get("previous_request")
+    if not isinstance(previous, dict) or not previous.get("on"):
+        return {}
+    return {"previous_request_on": date.fromisoformat(previous["on"]),
+            "previous_reference": str(previous.get("reference") or "")}
 
 
 def created_on(request: DataRequest) -> date:
@@ -161,10 +171,11 @@ def calendar_of(request: DataRequest) -> dict[str, str]:
 def case_state(request: DataRequest, today: date, events: list[EventValue] | None = None) -> CaseState:
     """Derived from the events every time: status is never stored (DESIGN.md)."""
     values = event_values(request) if events is None else events
-    return derive(values, today=today, **calendar_of(request))
+    return derive(values, today=today, post_days=post_days_for(request.person, request.recipient),
+                  **calendar_of(request))
 
 
-DRAFT_KINDS = ("complaint_controller", "complaint_regulator")
+DRAFT_KINDS = ("complaint_controller", "complaint_regulator", "cca_correction", "cca_complaint")
 
 
 def get_draft(session: Session, request: DataRequest, kind: str) -> dict:

@@ -18,6 +18,8 @@ from typing import Any
 
 from dsar import deadlines
 from dsar.deadlines import Deadline, Pause
+from dsar.letters.postal import is_international
+from dsar.replies.checklist import ALL_ITEMS, OUTSTANDING, completeness
 from dsar.rights import CONTROLLER_COMPLAINTS_FROM
 
 EVENT_KINDS = (
@@ -25,11 +27,26 @@ EVENT_KINDS = (
     "clarification_requested", "clarification_provided", "extended", "response_received",
     "refused", "reminder_sent", "complaint_to_controller", "complaint_acknowledged",
     "complaint_to_regulator", "withdrawn", "closed",
+    # The credit-file chain, Consumer Credit Act 1974 s.159 (credit_chain.py).
+    "cca_answer_received", "cca_correction_sent", "cca_correction_added", "cca_correction_refused",
+    # The person's marks on the reply checklist (dsar/replies/checklist.py), a full snapshot.
+    "reply_checked",
+    # What the reply said (recipients, sources, categories, scores): a full snapshot each
+    # time, the latest in effect is current (dsar/replies/cascade.py). Changes no status.
+    "facts_recorded",
     # Not a fact about the case: marks the event it supersedes as recorded by mistake.
     "retracted",
 )  # fmt: skip
 CHANNELS = ("letter", "email", "webform")
+# Whether a reply answered everything. Two sources feed the same outcome, the later in date
+# order wins: the answer to "did they answer everything?" recorded with ``response_received``
+# (its ``completeness``), and the person's reply checklist, a ``reply_checked`` event whose
+# ``marks`` snapshot every checklist item (``checklist.completeness``: complete when every item
+# is answered or not applicable, partial when any is missing or partly answered; a checklist
+# with unmarked items and nothing outstanding says nothing yet). A reply recorded through the
+# reply intake carries no ``completeness``: it stays unjudged (outcome "") until checked.
 COMPLETENESS = ("complete", "partial")
+REPLY_INTAKE = "reply"  # response_received.data["source"] of a reply recorded with its files
 CLOSE_OUTCOMES = ("fulfilled", "abandoned", "withdrawn")
 STATUSES = (
     "draft", "sent", "awaiting_identity", "awaiting_clarification", "extended", "overdue",
@@ -51,6 +68,7 @@ _CONTACT = {
     "sent", "delivered", "acknowledged", "id_requested", "id_provided",
     "clarification_requested", "clarification_provided", "extended", "response_received",
     "refused", "reminder_sent", "complaint_to_controller", "complaint_acknowledged",
+    "cca_answer_received", "cca_correction_sent",
 }  # fmt: skip
 
 
@@ -118,8 +136,21 @@ class CaseState:
         return "waiting"
 
     @property
+    def drp_status(self) -> str | None:
+        return drp_status(self)
+
+    @property
     def complaint_ack_late_open(self) -> bool:
         return self.complaint_ack_late and self.status == "escalated_organisation"
+
+
+def post_days_for(person: Mapping[str, Any] | None, recipient: Mapping[str, Any] | None) -> int:
+    """Working days a posted request (its stored person and recipient) is allowed to arrive:
+    the first-class figure at home, more where it crosses a border (nothing fixes a delivery
+    time for post abroad; the letter says the same: compose.received_date)."""
+    abroad = is_international((person or {}).get("country") or "gb",
+                              (recipient or {}).get("country") or "gb")
+    return deadlines.INTERNATIONAL_POST_DAYS if abroad else deadlines.FIRST_CLASS_POST_DAYS
 
 
 def effective_events(events: Sequence[EventValue]) -> tuple[EventValue, ...]:
@@ -130,11 +161,15 @@ def effective_events(events: Sequence[EventValue]) -> tuple[EventValue, ...]:
     return tuple(sorted(kept, key=lambda e: (e.occurred_on, e.id or 0)))
 
 
-def receipt_of(sent: date, channel: str, *, jurisdiction: str, region: str) -> date:
+def receipt_of(sent: date, channel: str, *, jurisdiction: str, region: str,
+               post_days: int = deadlines.FIRST_CLASS_POST_DAYS) -> date:
     """Email and web forms arrive the day they are sent; a letter is deemed received on the
-    second working day after first-class posting (issue 4 item 3, deadlines.deemed_receipt)."""
+    second working day after first-class posting (issue 4 item 3, deadlines.deemed_receipt),
+    or after ``post_days`` working days where it crosses a border (as its letter says:
+    compose.received_date)."""
     if channel == "letter":
-        return deadlines.deemed_receipt(sent, jurisdiction=jurisdiction, region=region)
+        return deadlines.deemed_receipt(sent, jurisdiction=jurisdiction, region=region,
+                                        working_days=post_days)
     return sent
 
 
@@ -161,6 +196,28 @@ class _Walk:
     complaint: EventValue | None = None
     complaint_acknowledged: bool = False
     last_contact: date | None = None
+
+
+def reply_completeness(data: Mapping[str, Any]) -> str | None:
+    """complete / partial / None (not all marked yet) from a ``reply_checked`` event's data:
+    its marks name every item of the checklist it snapshots."""
+    marks = data.get("marks")
+    if not isinstance(marks, Mapping):
+        return None
+    items = tuple(ALL_ITEMS[code] for code in marks if code in ALL_ITEMS)
+    return completeness(dict(marks), items)
+
+
+def outstanding_codes(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The items a ``reply_checked`` snapshot marks as missing or partly answered."""
+    marks = data.get("marks")
+    return tuple(c for c, m in marks.items() if m in OUTSTANDING) if isinstance(marks, Mapping) else ()
+
+
+def _replied(w: _Walk) -> bool:
+    """A reply is what the checklist judges: received, possibly complained about since."""
+    return w.phase == "response_received" or (
+        w.phase.startswith("escalated") and w.before_escalation == "response_received")
 
 
 def _clock_phase(walk: _Walk) -> str:
@@ -200,9 +257,20 @@ def _walk(events: Sequence[EventValue], calendar: dict[str, str]) -> _Walk:
                 w.phase = "extended"
         elif kind == "response_received":
             w.phase = "response_received"
-            w.outcome = "partial" if e.data.get("completeness") == "partial" else "complete"
+            judged = e.data.get("completeness")
+            unjudged = judged is None and e.data.get("source") == REPLY_INTAKE
+            w.outcome = "partial" if judged == "partial" else ("" if unjudged else "complete")
+        elif kind == "reply_checked" and _replied(w):
+            w.outcome = reply_completeness(e.data) or w.outcome
         elif kind == "refused":
             w.phase, w.outcome = "refused", ""
+        elif kind == "cca_answer_received":
+            # A credit reference agency's answer under CCA 1974 s.159(2) also answers the
+            # rectification request: taking no action refuses it, removing or amending acts on it.
+            if e.data.get("answer_outcome") == "no_action":
+                w.phase, w.outcome = "refused", ""
+            else:
+                w.phase, w.outcome = "response_received", "complete"
         elif kind in ("complaint_to_controller", "complaint_to_regulator"):
             if not w.phase.startswith("escalated"):
                 w.before_escalation = w.phase
@@ -238,10 +306,12 @@ def _deadline(w: _Walk, receipt: date, today: date, calendar: dict[str, str]) ->
 
 
 def derive(
-    events: Sequence[EventValue], *, today: date, jurisdiction: str, region: str
+    events: Sequence[EventValue], *, today: date, jurisdiction: str, region: str,
+    post_days: int = deadlines.FIRST_CLASS_POST_DAYS,
 ) -> CaseState:
     """Where a request stands on ``today``. ``jurisdiction``/``region`` select the holiday
-    calendar of the organisation's location (compose.calendar_for)."""
+    calendar of the organisation's location (compose.calendar_for); ``post_days`` is how long
+    the request letter is taken to travel (more where it goes abroad: post_days_for)."""
     calendar = {"jurisdiction": jurisdiction, "region": region}
     effective = effective_events(events)
     w = _walk(effective, calendar)
@@ -252,7 +322,7 @@ def derive(
         if w.channel == "letter" and w.delivered is not None and w.delivered >= w.sent:
             receipt = w.delivered
         else:
-            receipt = receipt_of(w.sent, w.channel, **calendar)
+            receipt = receipt_of(w.sent, w.channel, post_days=post_days, **calendar)
             assumed = w.channel == "letter"
         if not w.awaiting_id:  # the month restarts when the identity information arrives
             deadline = _deadline(w, receipt, today, calendar)
@@ -318,3 +388,36 @@ def _drp(w: _Walk) -> DrpStatus:
         # The organisation has engaged with the request (acknowledged, asked something).
         return DrpStatus("in_progress")
     return DrpStatus("open")
+
+
+# The Data Rights Protocol's request states (v0.9-1.0 §3.02, "status"), and the GDPR states
+# we add where one DRP name would hide what the person needs to know. A DRP tool that does
+# not know an extension reads ``drp.status`` (strict DRP) instead.
+DRP_STATUSES = ("open", "in_progress", "fulfilled", "revoked", "denied", "expired")
+DRP_EXTENSIONS = ("partial", "extended", "overdue", "escalated", "closed")
+
+
+def drp_status(state: CaseState) -> str | None:
+    """Our status as one word of DRP's vocabulary plus the GDPR extensions:
+
+    - ``partial``: a reply came that the person judged incomplete (DRP: in_progress);
+    - ``extended``: the organisation extended the time to reply, Art 12(3) (DRP: in_progress);
+    - ``overdue``: the deadline passed with no complete reply (DRP: open or in_progress);
+    - ``escalated``: a complaint to the organisation or the regulator is under way;
+    - ``closed``: the person stopped pursuing it without getting what they asked for
+      (DRP's nearest word, ``expired``, is a state the organisation's side declares).
+
+    A draft has not been submitted, which DRP has no name for: None.
+    """
+    status = state.status
+    if status == "draft":
+        return None
+    if status in ("extended", "overdue"):
+        return status
+    if status.startswith("escalated"):
+        return "escalated"
+    if status == "response_received" and state.outcome == "partial":
+        return "partial"
+    if status == "closed" and state.outcome == "abandoned":
+        return "closed"
+    return state.drp.status

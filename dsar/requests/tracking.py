@@ -16,7 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from dsar.casework.state import refresh_request_state
+from dsar.requests import credit_file
 from dsar.requests import uploads as up
+from dsar.requests.credit_chain import ANSWER_OUTCOMES, REFUSAL_REASONS
 from dsar.requests.models import DataRequest, Event
 from dsar.requests.services import case_state, created_on, event_values
 from dsar.requests.status import CHANNELS, CLOSE_OUTCOMES, COMPLETENESS, CaseState, EventValue
@@ -41,13 +43,20 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "complaint_to_regulator": ("note",),
     "withdrawn": (),
     "closed": ("outcome",),
+    # The credit-file chain, Consumer Credit Act 1974 s.159 (credit_chain.py); the notice of
+    # correction itself is recorded from its own page, with its text (views_credit_file).
+    "cca_answer_received": ("answer_outcome", "note"),
+    "cca_correction_sent": ("channel",),
+    "cca_correction_added": ("note",),
+    "cca_correction_refused": ("reason", "note"),
 }
 RECORDABLE = tuple(FIELDS)
 # Actions that only make sense once the request has gone to the organisation.
 _AFTER_SENDING = set(RECORDABLE) - {"sent", "withdrawn", "closed"}
 # What the organisation does: it cannot happen before the request reached them.
 _FROM_THEM = {"acknowledged", "id_requested", "clarification_requested", "extended",
-              "response_received", "refused"}
+              "response_received", "refused", "cca_answer_received", "cca_correction_added",
+              "cca_correction_refused"}
 
 # The request page asks one question, "What happened?"; these are its answers, in the order
 # shown (only those that fit the request's state), followed by "nothing yet".
@@ -237,10 +246,19 @@ def validate(form, files: list[up.IncomingFile], *, kind: str, request: DataRequ
             _choice(form, result, name, COMPLETENESS, _l("Say whether the reply was complete"))
         elif name == "outcome":
             _choice(form, result, name, CLOSE_OUTCOMES, _l("Choose why you are closing the request"))
+        elif name == "answer_outcome":
+            _choice(form, result, name, ANSWER_OUTCOMES, _l("Choose what they told you"))
+        elif name == "reason":
+            _choice(form, result, name, REFUSAL_REASONS, _l("Choose what happened"))
         elif name in ("note", "reasons"):
             _text(form, result, name)
     if result.occurred_on is not None and "date-day" not in result.errors:
         _check_order(kind, result.occurred_on, request, state, today, result, form)
+    if result.occurred_on is not None and not result.errors:
+        problem = credit_file.entry_error(request, kind, result.occurred_on, result.data, state,
+                                          today)
+        if problem is not None:
+            result.errors[problem[0]] = problem[1]
     if "files" in FIELDS[kind] and files:
         try:
             result.checked_files = up.check(files)
@@ -248,6 +266,8 @@ def validate(form, files: list[up.IncomingFile], *, kind: str, request: DataRequ
             result.errors["files"] = exc.args[0]
     if superseding is not None and "files" in superseding.data:
         result.data["files"] = list(superseding.data["files"])  # an edit keeps its files
+    if superseding is not None and "text" in superseding.data:
+        result.data["text"] = superseding.data["text"]  # and a notice of correction its text
     return result
 
 

@@ -38,7 +38,10 @@ WORKSPACE_MAX_BYTES = 200 * 1024 * 1024
 # twice it), so no code path decodes a larger image.
 MAX_IMAGE_PIXELS = 40_000_000
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
-# What we accept: PDF, images, ZIP, CSV, JSON, plain text (issue 4 item 5).
+# What we accept: PDF, images, ZIP, CSV, JSON, plain text (issue 4 item 5), Word documents
+# and saved emails (replies, issue 13).
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EMAIL = "message/rfc822"
 BINARY_TYPES = {
     "application/pdf": "pdf",
     "image/jpeg": "jpg",
@@ -46,12 +49,15 @@ BINARY_TYPES = {
     "image/gif": "gif",
     "image/webp": "webp",
     "application/zip": "zip",
+    DOCX: "docx",
 }
-TEXT_TYPES = {"text/csv": "csv", "application/json": "json", "text/plain": "txt"}
+TEXT_TYPES = {"text/csv": "csv", "application/json": "json", EMAIL: "eml", "text/plain": "txt"}
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 _STORED_NAME = re.compile(r"[0-9a-f]{32}")
 # Control characters that never occur in a real text file (TAB, LF, FF and CR do).
 _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# A saved email (RFC 5322) starts with header fields; these say it is a message.
+_HEADER_LINE = re.compile(r"([!-9;-~]+):[ \t]?(.*)")
 
 
 class UploadError(ValueError):
@@ -85,7 +91,7 @@ class IncomingFile:
     content: bytes
 
 
-def _decode_text(content: bytes) -> str | None:
+def decode_text(content: bytes) -> str | None:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = content.decode(encoding)
@@ -107,6 +113,24 @@ def _is_csv(text: str) -> bool:
     return len(rows) > 1 and len(widths) == 1 and widths.pop() > 1
 
 
+def _is_email(text: str) -> bool:
+    """Header lines up to the first blank line, among them From and at least one of Date,
+    Subject or Message-ID (a continuation line starts with a space or a tab)."""
+    names = set()
+    for line in text[:20000].replace("\r\n", "\n").split("\n"):
+        if not line:
+            break
+        if line[:1] in (" ", "\t") and names:
+            continue
+        match = _HEADER_LINE.fullmatch(line)
+        if match is None:
+            return False
+        names.add(match.group(1).lower())
+    else:
+        return False  # no blank line after the headers: no body, not a message
+    return "from" in names and bool(names & {"date", "subject", "message-id"})
+
+
 def sniff(content: bytes, filename: str) -> str | None:
     """The media type of ``content`` if it is one we accept, else None."""
     if not content:
@@ -114,7 +138,7 @@ def sniff(content: bytes, filename: str) -> str | None:
     kind = filetype.guess(content)
     if kind is not None:
         return kind.mime if kind.mime in BINARY_TYPES else None
-    text = _decode_text(content)
+    text = decode_text(content)
     if text is None:
         return None
     stripped = text.strip()
@@ -124,6 +148,8 @@ def sniff(content: bytes, filename: str) -> str | None:
             return "application/json"
         except ValueError:
             pass
+    if _is_email(text):
+        return EMAIL
     try:
         if filename.lower().endswith(".csv") and _is_csv(text):
             return "text/csv"
@@ -154,8 +180,8 @@ def check(files: list[IncomingFile]) -> list[tuple[IncomingFile, str]]:
         media_type = sniff(item.content, shown)
         if media_type is None:
             raise UploadError(_l(
-                "%(name)s is not a PDF, image (JPEG, PNG, GIF, WebP), ZIP, CSV, JSON or text file",
-                name=shown))
+                "%(name)s is not a PDF, image (JPEG, PNG, GIF, WebP), Word document, email, ZIP, CSV, "
+                "JSON or text file", name=shown))
         if media_type in IMAGE_TYPES:
             _check_image_size(item.content, shown)
         checked.append((item, media_type))

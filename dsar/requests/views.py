@@ -17,6 +17,7 @@ from dsar.letters.formats import FORMATS, render
 from dsar.letters.inputs import stored_problems
 from dsar.letters.text import render_text
 from dsar.requests import forms, optin, tracking
+from dsar.requests import views_credit_file as _credit_file  # noqa: F401 - registers its routes
 from dsar.requests import views_escalation as _escalation  # noqa: F401 - registers its routes
 from dsar.requests import views_share as _share  # noqa: F401 - registers its routes
 from dsar.requests import views_tracking as _tracking  # noqa: F401 - registers its routes

@@ -129,6 +129,9 @@ def test_a_citizen_hands_a_copy_of_their_case_to_an_adviser(world, client, make_
 
     client_page = text(world.worker.get(response.headers["Location"]))
     assert "Siân Llŵyd" in client_page and "Experian Ltd" in client_page
+    # The copied requests are on the team's caseload (the cache rows were made with them).
+    caseload_csv = text(world.worker.get(f"/t/{world.team.slug}/caseload.csv"))
+    assert caseload_csv.count("Experian Ltd") == 2
     share = db_session.scalar(select(ShareCode))
     assert share.used_by_team_id == world.team.id and share.used_at is not None
     audit_line = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "client_created_from_share"))

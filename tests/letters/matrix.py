@@ -1,6 +1,8 @@
 """Every letter kind in every letter language and both jurisdictions: the letters, and one
 bulk run that renders them all once per test run (the ``letter_matrix`` fixture), so the
-tests that read them back share one rendering."""
+tests that read them back share one rendering. The follow-ups (the reminder, the complaints
+and the kinds marked ``followup``, such as the letter for an incomplete reply) follow up an
+access request sent on SENT."""
 
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from dsar.letters.followups import (
     TimelineEntry,
     compose_followup,
 )
+from dsar.letters.incomplete import KIND as INCOMPLETE
+from dsar.letters.incomplete import IncompleteReply, compose_incomplete, facts_from_date
 from dsar.letters.model import LetterRequest, Person, Recipient
-from dsar.rights import RIGHT_KEYS
+from dsar.rights import CATALOGUE, RIGHT_KEYS
 from tests.conftest import EXPERIAN, SCHUFA, TODAY
 
 PERSON = Person(
@@ -37,7 +41,9 @@ OVERDUE = CaseFacts(
     due=date(2026, 10, 5), complaint_ack_due=date(2026, 12, 25),
     timeline=(TimelineEntry("sent", SENT, channel="letter"), TimelineEntry("due", date(2026, 10, 5)),
               TimelineEntry("no_reply", TODAY)))
-KINDS = RIGHT_KEYS + FOLLOWUP_KINDS
+# The points a reply left out: those whose judgments the letter cites, and one partly answered.
+OUTSTANDING = (("copy", "missing"), ("c", "missing"), ("h", "missing"), ("g", "partly"))
+KINDS = RIGHT_KEYS + FOLLOWUP_KINDS + tuple(CATALOGUE.followups)
 MATRIX = [(kind, locale, jurisdiction) for kind in KINDS for locale in LETTER_LOCALES
           for jurisdiction in ("uk", "eu")]
 
@@ -54,6 +60,10 @@ def matrix_letter(number: int, kind: str, locale: str, jurisdiction: str):
         decision="A score of 412 given to my bank in March 2026.")
     if kind in RIGHT_KEYS:
         return compose(request)
+    if kind == INCOMPLETE:
+        return compose_incomplete(IncompleteReply(
+            request=request, facts=facts_from_date(request, date(2026, 10, 2)),
+            outstanding=OUTSTANDING, today=TODAY))
     return compose_followup(FollowupRequest(
         kind=kind, request=request, facts=OVERDUE, today=TODAY,
         authority=REGULATORS[jurisdiction], harm="I was refused a mortgage."))

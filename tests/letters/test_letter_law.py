@@ -4,8 +4,9 @@
   the month and Article 12A for the extension; an EU letter cites Article 12(3) GDPR only.
 - Article 19 (telling recipients) covers rectification, erasure and restriction only: never
   the marketing objection, and in the processing objection only its restriction.
-- Every kind, in both laws, fits on two A4 pages for the README's example person, and no page
-  holds only the sign-off.
+- Every kind, in both laws and every letter language, fits on two A4 pages for a realistic
+  person (the README's example person; the matrix person, with a previous address, a date of
+  birth and a customer number), and no page holds only the sign-off.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dsar.letters.pdf import render_pdf
 from dsar.letters.text import render_text
 from dsar.rights import RIGHT_KEYS
 from tests.conftest import EXPERIAN, SCHUFA
+from tests.letters.matrix import MATRIX
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 RECIPIENTS = {"uk": EXPERIAN, "eu": SCHUFA}
@@ -108,17 +110,31 @@ def readme_pdfs():
     return pdfs
 
 
+def _assert_two_pages_and_no_lone_sign_off(composed, pdf, case) -> None:
+    assert len(pdf.pages) <= 2, (case, len(pdf.pages))
+    sign_off = {composed.closing, composed.signature}
+    footer = f"{composed.reference_label}: {composed.reference}"
+    for number, page in enumerate(pdf.pages, start=1):
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        body = [line for line in lines if not line.startswith(footer)]
+        assert body and not set(body) <= sign_off, (case, number, body)
+
+
 @pytest.mark.parametrize("jurisdiction", ["uk", "eu"])
 @pytest.mark.parametrize("right", RIGHT_KEYS)
 def test_every_kind_fits_on_two_pages(readme_pdfs, right, jurisdiction):
     composed, pdf = readme_pdfs[right, jurisdiction]
-    assert len(pdf.pages) <= 2, (right, jurisdiction, len(pdf.pages))
-    sign_off = {composed.closing, composed.signature}
-    for number, page in enumerate(pdf.pages, start=1):
-        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
-        footer = f"Reference: {composed.reference}"
-        body = [line for line in lines if not line.startswith(footer)]
-        assert body and not set(body) <= sign_off, (right, jurisdiction, number, body)
+    _assert_two_pages_and_no_lone_sign_off(composed, pdf, (right, jurisdiction))
+
+
+@pytest.mark.parametrize("kind,locale,jurisdiction", MATRIX)
+def test_every_kind_fits_on_two_pages_in_every_language(letter_matrix, kind, locale,
+                                                        jurisdiction):
+    """Translations run longer than the English (German, French and Polish by a fifth or
+    more): the packs, the longest letters, must still fit."""
+    composed, rendered = letter_matrix[kind, locale, jurisdiction]
+    _assert_two_pages_and_no_lone_sign_off(composed, PdfReader(rendered.path),
+                                           (kind, locale, jurisdiction))
 
 
 @pytest.mark.parametrize("jurisdiction", ["uk", "eu"])

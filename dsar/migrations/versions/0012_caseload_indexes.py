@@ -2,7 +2,7 @@
 that the caseload's cached counts are keyed by (dsar/casework/state.py).
 
 Revision ID: 0012_caseload_indexes
-Revises: 0011_caseload_state
+Revises: 0013_campaign_render
 Create Date: 2026-12-02
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_caseload_indexes"
-down_revision = "0011_caseload_state"
+down_revision = "0013_campaign_render"
 branch_labels = None
 depends_on = None
 
