@@ -1,24 +1,30 @@
 """The caseload: every request of a team (or of one caseworker), filtered, sorted, counted and
-paged in SQL on the cache (dsar/casework/state.py). The rows on the page are then derived
-afresh from their events, so what a person reads is always the truth; the CSV export reads
-the cache, which agrees with the events on any day (tests/casework/test_caseload_state.py)."""
+paged in SQL on the cache (dsar/casework/state.py), which is re-derived from the events each
+time one is recorded or retracted and agrees with them on any day
+(tests/casework/test_caseload_state.py): the page and the CSV export read where each request
+stands from it, with today applied (standing_from_cache), never deriving 25 event logs per
+page. A client's own page derives its requests afresh (client_requests). Counts are kept per
+process under the team's stamp, so an unchanged caseload is counted once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, load_only, selectinload
+from markupsafe import Markup
+from sqlalchemy import Date, bindparam, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from dsar.casework import state as cache
 from dsar.casework.models import NO_DUE, Client, RequestState
-from dsar.requests.models import DataRequest, Event
+from dsar.requests.models import DataRequest
 from dsar.requests.services import case_state
-from dsar.requests.status import CaseState, EventValue
-from dsar.teams.models import Account
+from dsar.requests.status import DUE_SOON_DAYS, CaseState
+from dsar.teams.models import Account, Membership
 
 PAGE_SIZE = 25
 MAX_PAGE = 100_000
@@ -138,21 +144,29 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
     )
 
 
-def _conditions(team_id: int, filters: Filters, caseworker_id: int | None, today: date) -> list:
-    conditions = [RequestState.team_id == team_id]
-    if caseworker_id is not None:
-        conditions.append(RequestState.caseworker_id == caseworker_id)
-    if filters.organisation:
-        conditions.append(cache.organisation_starts_with(filters.organisation))
-    status = filters.status
+# The queries are built once for each shape of filters (which filters are on), with the values
+# as bound parameters: building a statement costs more than running it on an index.
+_TEAM, _CASEWORKER, _TODAY = bindparam("team"), bindparam("caseworker"), bindparam("today", type_=Date)
+_SOON = bindparam("soon", type_=Date)
+_ORGANISATION_FROM, _ORGANISATION_TO = bindparam("organisation_from"), bindparam("organisation_to")
+
+
+def _conditions(mine: bool, status: str, organisation: bool) -> list:
+    """The filters as SQL on the cache, with the parameters of ``_parameters``."""
+    conditions = [RequestState.team_id == _TEAM]
+    if mine:
+        conditions.append(RequestState.caseworker_id == _CASEWORKER)
+    if organisation:
+        conditions += [RequestState.organisation_key >= _ORGANISATION_FROM,
+                       RequestState.organisation_key < _ORGANISATION_TO]
     if status == "overdue":
-        conditions.append(cache.is_overdue(today))
+        conditions.append(cache.is_overdue(_TODAY))
     elif status == "due_week":
-        conditions.append(cache.is_due_soon(today))
+        conditions.append(cache.is_due_soon(_TODAY, _SOON))
     elif status == "needs_review":
         conditions.append(cache.needs_review())
     elif status == "waiting":
-        conditions += [RequestState.status.in_(cache.CLOCK_STATUSES), RequestState.due_on >= today]
+        conditions += [RequestState.status.in_(cache.CLOCK_STATUSES), RequestState.due_on >= _TODAY]
     elif status == "escalated":
         conditions.append(RequestState.status.in_(("escalated_organisation", "escalated_regulator")))
     elif status:
@@ -160,11 +174,43 @@ def _conditions(team_id: int, filters: Filters, caseworker_id: int | None, today
     return conditions
 
 
-def _order(filters: Filters) -> tuple:
+def _shape(filters: Filters, caseworker_id: int | None) -> tuple[bool, str, bool]:
+    return caseworker_id is not None, filters.status, bool(filters.organisation)
+
+
+def _parameters(team_id: int, filters: Filters, caseworker_id: int | None, today: date) -> dict:
+    low, high = cache.organisation_range(filters.organisation)
+    return {"team": team_id, "caseworker": caseworker_id, "today": today,
+            "soon": today + timedelta(days=DUE_SOON_DAYS), "organisation_from": low, "organisation_to": high}
+
+
+def _order(order: str) -> tuple:
     """By due date; ties in the order of the indexes (which end with overdue_from), so a page
     deep in the list is read off an index, never sorted."""
     columns = (RequestState.due_on, RequestState.overdue_from, RequestState.request_id)
-    return tuple(c.desc() if filters.order == "desc" else c.asc() for c in columns)
+    return tuple(c.desc() if order == "desc" else c.asc() for c in columns)
+
+
+@lru_cache(maxsize=128)
+def _count_statement(shape: tuple[bool, str, bool]):
+    return select(func.count()).select_from(RequestState).where(*_conditions(*shape))
+
+
+@lru_cache(maxsize=256)
+def _page_statement(shape: tuple[bool, str, bool], order: str):
+    """The page's ids first, off an index; only then its rows are joined (a join inside the
+    OFFSET would be made for every row skipped)."""
+    window = (select(RequestState.request_id).where(*_conditions(*shape)).order_by(*_order(order))
+              .limit(bindparam("limit")).offset(bindparam("offset")).subquery())
+    return (select(RequestState.status, RequestState.outcome, RequestState.due_on, RequestState.settled,
+                   RequestState.complaint_ack_due, RequestState.reminded_on, RequestState.organisation,
+                   RequestState.right, Client.public_id.label("client_id"), Client.name,
+                   Client.caseworker_id, DataRequest.public_id.label("request_id"), DataRequest.reference)
+            .join(window, window.c.request_id == RequestState.request_id)
+            .join(Client, Client.id == RequestState.client_id)
+            .join(DataRequest, DataRequest.id == RequestState.request_id)
+            .where(RequestState.team_id == _TEAM, Client.team_id == _TEAM)
+            .order_by(*_order(order)))
 
 
 @dataclass(frozen=True)
@@ -212,32 +258,51 @@ def _row(client_id: str, client_name: str, req: DataRequest, state: CaseState,
     )
 
 
+def caseworkers(session: Session, team_id: int) -> list:
+    """The members who can hold cases, as services.caseworkers() chooses and orders them, as
+    plain rows (id, public_id, name, email): the page needs their names, not 20 accounts."""
+    return list(session.execute(
+        select(Account.id, Account.public_id, Account.name, Account.email).join(Membership)
+        .where(Membership.team_id == team_id, Membership.role.in_(("admin", "caseworker")))
+        .order_by(Account.name, Account.email)))
+
+
+def count(session: Session, team_id: int, filters: Filters, *, caseworker_id: int | None,
+          today: date) -> int:
+    """How many requests the filters match, counted once per stamp of the team's rows and
+    day (state.memo): counting 100,000 rows on every page would cost more than the page."""
+    key = ("count", team_id, cache.stamp_of(session, team_id), today, caseworker_id, filters.status,
+           cache.organisation_key(filters.organisation))
+    total = cache.memo(session).get(key)
+    if total is None:
+        total = session.scalar(_count_statement(_shape(filters, caseworker_id)),
+                               _parameters(team_id, filters, caseworker_id, today)) or 0
+        cache.memo(session).put(key, total)
+    return total
+
+
 def caseload_page(session: Session, team_id: int, filters: Filters, *, caseworker_id: int | None,
                   names: Mapping[int, str], today: date) -> CaseloadPage:
     """One page of the team's caseload (of ``caseworker_id``'s clients when given); ``names``
-    gives the caseworkers' names by account id."""
-    conditions = _conditions(team_id, filters, caseworker_id, today)
-    total = session.scalar(select(func.count()).select_from(RequestState).where(*conditions)) or 0
+    gives the caseworkers' names by account id. Where each request stands is read from its
+    cached row (standing_from_cache), which agrees with its events on any day."""
+    total = count(session, team_id, filters, caseworker_id=caseworker_id, today=today)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(filters.page, pages)
-    ids = list(session.scalars(select(RequestState.request_id).where(*conditions).order_by(*_order(filters))
-                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    # Only what the page shows and derive() reads, events as plain values (no ORM objects).
-    found = {req.id: (req, client) for req, *client in session.execute(
-        select(DataRequest, Client.public_id, Client.name, Client.caseworker_id)
-        .join(Client, Client.workspace_id == DataRequest.workspace_id)
-        .where(Client.team_id == team_id, DataRequest.id.in_(ids))
-        .options(load_only(DataRequest.public_id, DataRequest.reference, DataRequest.right,
-                           DataRequest.recipient)))}
-    events: dict[int, list[EventValue]] = {i: [] for i in found}
-    for request_id, *values in session.execute(
-            select(Event.request_id, Event.kind, Event.occurred_on, Event.data, Event.id, Event.supersedes_id)
-            .where(Event.request_id.in_(list(found))).order_by(Event.occurred_on, Event.id)):
-        kind, day, data, event_id, supersedes = values
-        events[request_id].append(EventValue(kind, day, dict(data or {}), event_id, supersedes))
-    rows = [_row(client_id, name, req, case_state(req, today, events[req.id]), names.get(caseworker or 0, ""))
-            for req, (client_id, name, caseworker) in (found[i] for i in ids if i in found)]
-    return CaseloadPage(rows, total, page, pages)
+    start, end, order = (page - 1) * PAGE_SIZE, min(total, page * PAGE_SIZE), filters.order
+    # An OFFSET reads every row it skips: a page past the middle is read from the other end,
+    # in the other order (the order is total: due date, overdue_from, id), and turned round.
+    backwards = start > total // 2
+    if backwards:
+        start, end, order = total - end, total - start, "asc" if order == "desc" else "desc"
+    parameters = {**_parameters(team_id, filters, caseworker_id, today), "limit": end - start,
+                  "offset": start}
+    rows = [CaseloadRow(client_id=r.client_id, client_name=r.name, request_id=r.request_id,
+                        reference=r.reference, organisation=r.organisation, right=r.right,
+                        caseworker=names.get(r.caseworker_id or 0, ""),
+                        standing=standing_from_cache(r, today))
+            for r in session.execute(_page_statement(_shape(filters, caseworker_id), order), parameters)]
+    return CaseloadPage(rows[::-1] if backwards else rows, total, page, pages)
 
 
 def export_rows(session: Session, team_id: int, filters: Filters, *, caseworker_id: int | None,
@@ -248,10 +313,59 @@ def export_rows(session: Session, team_id: int, filters: Filters, *, caseworker_
              .join(Client, Client.id == RequestState.client_id)
              .join(DataRequest, DataRequest.id == RequestState.request_id)
              .outerjoin(Account, Account.id == RequestState.caseworker_id)
-             .where(*_conditions(team_id, filters, caseworker_id, today), Client.team_id == team_id)
-             .order_by(*_order(filters)).execution_options(yield_per=1000))
-    for row, client_name, reference, caseworker in session.execute(query):
+             .where(*_conditions(*_shape(filters, caseworker_id)), Client.team_id == team_id)
+             .order_by(*_order(filters.order)).execution_options(yield_per=1000))
+    for row, client_name, reference, caseworker in session.execute(
+            query, _parameters(team_id, filters, caseworker_id, today)):
         yield row, client_name, reference, caseworker or ""
+
+
+class Words:
+    """The words a caseload page repeats on every row (a status, a due date, "12 days left",
+    a kind of request, the next action), each rendered by its macro or filter once per process
+    and language and then reused: 25 rows of gettext and Babel calls cost more than the rest
+    of the page. ``render`` maps "tag", "days", "right", "date", "action" to the callables that
+    render them; ``store`` is kept by the app (a dict shared by its threads)."""
+
+    SIZE = 4096  # distinct words kept (due dates and day counts are the many)
+    # What each callable is given, made from the key alone: the status macros read the status,
+    # the outcome and whether it is late (the tag's key), or the days left (the count's).
+    _ARGUMENT = {
+        "tag": lambda key: Standing(key[0], key[1], None, None, key[2], "none"),
+        "days": lambda key: Standing("", "", None, key, False, "none"),
+        "action": lambda key: NEXT_ACTIONS[key],
+    }
+
+    def __init__(self, store: dict, language: str, render: Mapping[str, Callable]) -> None:
+        self._store, self._language, self._render = store, language, render
+
+    def _word(self, what: str, key: Hashable) -> Markup:
+        found = self._store.get((self._language, what, key))
+        if found is None:
+            argument = self._ARGUMENT[what](key) if what in self._ARGUMENT else key
+            found = Markup(self._render[what](argument))
+            if len(self._store) >= self.SIZE:
+                self._store.clear()  # rare: the words come back one page at a time
+            self._store[(self._language, what, key)] = found
+        return found
+
+    def each(self, rows: list[CaseloadRow]) -> Iterator[tuple[CaseloadRow, RowWords]]:
+        """Each row with its words (one call per row from the template, not five)."""
+        word = self._word
+        for row in rows:
+            standing = row.standing
+            yield row, RowWords(word("right", row.right), word("tag", (standing.status, standing.outcome,
+                                                                       standing.overdue)),
+                                word("date", standing.due), word("days", standing.days_left),
+                                word("action", standing.action))
+
+
+class RowWords(NamedTuple):
+    right: Markup
+    tag: Markup
+    date: Markup
+    days: Markup
+    action: Markup
 
 
 def client_requests(session: Session, client: Client, *, today: date) -> list[CaseloadRow]:

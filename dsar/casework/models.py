@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dsar.db import Base
@@ -131,6 +143,9 @@ class RequestState(Base):
         # the row id (the order the caseload sorts by): a page is read off an index.
         Index("ix_request_state_team_due", "team_id", "due_on", "overdue_from"),
         Index("ix_request_state_team_caseworker_due", "team_id", "caseworker_id", "due_on", "overdue_from"),
+        # "Mine" with a status ("my drafts"): without it, a caseworker's every row is read.
+        Index("ix_request_state_team_caseworker_status", "team_id", "caseworker_id", "status", "due_on",
+              "overdue_from"),
         Index("ix_request_state_team_status_due", "team_id", "status", "due_on", "overdue_from"),
         Index("ix_request_state_team_organisation", "team_id", "organisation_key", "due_on", "overdue_from"),
         Index("ix_request_state_team_pause", "team_id", "pause_running", "computed_on"),
@@ -160,3 +175,15 @@ class RequestState(Base):
     complaint_ack_due: Mapped[date | None] = mapped_column(Date, nullable=True)
     reminded_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # the last reminder
     computed_on: Mapped[date] = mapped_column(Date)
+
+
+class CaseloadStamp(Base):
+    """A random stamp per team, replaced whenever any of its ``request_state`` rows change
+    (dsar/casework/state.py): the caseload's counts are kept in each process under the stamp
+    they were counted at, so a count is reused only while nothing it counted has changed. A
+    stamp, not the truth: losing the row only makes the next page count again."""
+
+    __tablename__ = "caseload_stamp"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), primary_key=True)
+    stamp: Mapped[int] = mapped_column(BigInteger)

@@ -7,21 +7,32 @@ event is added or retracted (the hooks in dsar/requests/services.py and tracking
 clarification pause keeps moving the due date). What depends on today is not stored: the
 expressions below compare the stored dates with today as a bound parameter, so the answer
 for any day matches ``derive()`` on that day (tests/casework/test_caseload_state.py proves it
-on random event logs)."""
+on random event logs).
+
+Every change to a team's rows also replaces the team's random stamp (``CaseloadStamp``): what
+is worked out from the rows and kept between requests (the caseload's counts, "nothing is
+stale today") is kept in ``memo()`` under the stamp it was worked out at, so it is used again
+only while nothing has changed. Bulk deletes that reach the rows by cascade (a client's whole
+file deleted) replace every team's stamp (``_deleted``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import secrets
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import and_, delete, insert, inspect, not_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, bindparam, delete, event, insert, inspect, not_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import ORMExecuteState, Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from dsar.casework.models import NO_DUE, Client, RequestState
+from dsar.casework.models import NO_DUE, CaseloadStamp, Client, RequestState
 from dsar.letters.compose import calendar_for
 from dsar.letters.inputs import recipient_from_dict
-from dsar.requests.models import DataRequest
+from dsar.requests.models import DataRequest, Event
 from dsar.requests.status import DUE_SOON_DAYS, CaseState, EventValue, derive, post_days_for
 
 CLOCK_STATUSES = ("sent", "extended")
@@ -114,6 +125,7 @@ def refresh_request_state(session: Session, request: DataRequest, today: date | 
     else:
         for name, value in values.items():
             setattr(row, name, value)
+    restamp(session, [values["team_id"]])
 
 
 def refresh_states(session: Session, today: date, *, team_id: int | None = None,
@@ -125,10 +137,11 @@ def refresh_states(session: Session, today: date, *, team_id: int | None = None,
              .options(selectinload(DataRequest.events)).order_by(DataRequest.id))
     if team_id is not None:
         query = query.where(Client.team_id == team_id)
-    written = 0
+    written, teams = 0, set()
     known = set(session.identity_map.keys())  # the caller's objects stay in its session
     for batch in _batches(session, query, None if request_ids is None else sorted(set(request_ids))):
         rows = [_row(request, owner, today) for request, *owner in batch]
+        teams |= {row["team_id"] for row in rows}
         ids = [row["request_id"] for row in rows]
         session.execute(delete(RequestState).where(RequestState.request_id.in_(ids)))
         session.execute(insert(RequestState), rows)
@@ -137,6 +150,7 @@ def refresh_states(session: Session, today: date, *, team_id: int | None = None,
                 if inspect(loaded).key not in known:
                     session.expunge(loaded)
         written += len(rows)
+    restamp(session, teams)
     return written
 
 
@@ -153,17 +167,155 @@ def _batches(session: Session, query, wanted: list[int] | None):
 
 def refresh_stale(session: Session, team_id: int, today: date) -> int:
     """Re-derive the rows whose due date moves with the day (a running clarification pause)
-    and were last derived on another day. Usually none: the cron command does it nightly."""
+    and were last derived on another day. Usually none: the cron command does it nightly,
+    and once a process has found none for this stamp and day it does not look again."""
+    clean = ("clean", team_id, stamp_of(session, team_id), today)
+    if memo(session).get(clean):
+        return 0
     stale = list(session.scalars(select(RequestState.request_id).where(
         RequestState.team_id == team_id, RequestState.pause_running.is_(True),
         RequestState.computed_on != today)))
-    return refresh_states(session, today, team_id=team_id, request_ids=stale) if stale else 0
+    if not stale:
+        memo(session).put(clean, True)
+        return 0
+    return refresh_states(session, today, team_id=team_id, request_ids=stale)
 
 
 def move_clients(session: Session, client_ids: Sequence[int], caseworker_id: int) -> None:
     """Hand-over: the copied caseworker follows the client."""
     session.execute(update(RequestState).where(RequestState.client_id.in_(client_ids))
                     .values(caseworker_id=caseworker_id))
+    restamp(session, session.scalars(select(Client.team_id).where(Client.id.in_(client_ids)).distinct()))
+
+
+# --- every event, whoever wrote it ------------------------------------------------------------
+# The functions that write events re-derive the row at once (recording and retracting in
+# dsar/requests/tracking.py, a letter posted the day it is written, a shared case's copy); a
+# writer that forgets is caught here: the requests whose events were flushed are re-derived
+# before the commit, so the counts kept under the stamp never outlive an event.
+
+
+@event.listens_for(Session, "after_flush")
+def _events_flushed(session: Session, _context) -> None:
+    requests = {o.request_id for o in session.new if isinstance(o, Event)}
+    if requests:
+        session.info.setdefault("caseload_events", set()).update(requests)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_before_commit(session: Session) -> None:
+    while requests := session.info.pop("caseload_events", None):  # refreshing may flush more
+        for request_id in sorted(requests):
+            request = session.get(DataRequest, request_id)
+            if request is not None:
+                session.expire(request, ["events"])  # added by id, not through the relationship
+                refresh_request_state(session, request)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_events(session: Session) -> None:
+    session.info.pop("caseload_events", None)
+
+
+# --- the stamp, and what is kept under it ----------------------------------------------------
+
+
+_STAMP = select(CaseloadStamp.__table__.c.stamp).where(CaseloadStamp.__table__.c.team_id == bindparam("team"))
+
+
+def stamp_of(session: Session, team_id: int) -> int | None:
+    """The team's stamp now (None before its rows first changed): read once in a transaction,
+    which sees one snapshot of the database, and kept in it until it ends."""
+    stamps = session.info.setdefault("caseload_stamps", {})
+    if team_id not in stamps:
+        stamps[team_id] = session.scalar(_STAMP, {"team": team_id})
+    return stamps[team_id]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_stamps(session: Session, _transaction) -> None:
+    session.info.pop("caseload_stamps", None)
+
+
+def restamp(session: Session, team_ids: Iterable[int] | None) -> None:
+    """A new random stamp for these teams (every team: None), in the caller's transaction, so
+    the stamp changes exactly when the rows do. Random rather than counted: no two databases
+    (or a database restored from a copy) hand out the same stamp for different rows."""
+    table = CaseloadStamp.__table__
+    session.info.pop("caseload_stamps", None)
+    if team_ids is None:
+        session.execute(table.update().values(stamp=secrets.randbits(62)))
+        return
+    rows = [{"team_id": team_id, "stamp": secrets.randbits(62)} for team_id in sorted(set(team_ids))]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):  # one statement, safe against a concurrent first stamp
+        upsert = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
+        session.execute(upsert.on_conflict_do_update(index_elements=[table.c.team_id],
+                                                     set_={"stamp": upsert.excluded.stamp}), rows)
+        return
+    for row in rows:
+        if not session.execute(table.update().where(table.c.team_id == row["team_id"])
+                               .values(stamp=row["stamp"])).rowcount:
+            session.execute(table.insert().values(row))
+
+
+# A client's, a request's or a workspace's rows deleted take their cached states with them by
+# cascade (the database does it, no code here runs): every team gets a new stamp.
+_CASCADING = frozenset({"client", "workspace", "request", "request_state"})
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _deleted(execute: ORMExecuteState) -> None:
+    if execute.is_delete and getattr(execute.statement, "table", None) is not None and (
+            execute.statement.table.name in _CASCADING):
+        restamp(execute.session, None)
+
+
+@event.listens_for(Session, "before_flush")
+def _deleted_objects(session: Session, _context, _instances) -> None:
+    if any(getattr(getattr(o, "__table__", None), "name", None) in _CASCADING for o in session.deleted):
+        restamp(session, None)
+
+
+class Memo:
+    """What one process keeps about one database, keys including the stamp they were worked
+    out at (least recently used first out); shared by the threads of the process."""
+
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self._values: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable):
+        with self._lock:
+            if key not in self._values:
+                return None
+            self._values.move_to_end(key)
+            return self._values[key]
+
+    def put(self, key: Hashable, value: object) -> None:
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.SIZE:
+                self._values.popitem(last=False)
+
+
+_MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MEMOS_LOCK = threading.Lock()
+
+
+def memo(session: Session) -> Memo:
+    """The memo of the session's database (its engine: each test's database has its own)."""
+    engine = session.get_bind()
+    engine = getattr(engine, "engine", engine)
+    with _MEMOS_LOCK:
+        found = _MEMOS.get(engine)
+        if found is None:
+            found = _MEMOS[engine] = Memo()
+        return found
 
 
 # --- today, in SQL ------------------------------------------------------------------------
@@ -180,19 +332,22 @@ def is_overdue(today: date) -> ColumnElement[bool]:
     return RequestState.overdue_from <= today
 
 
-def is_due_soon(today: date) -> ColumnElement[bool]:
+def is_due_soon(today, soon=None) -> ColumnElement[bool]:
     """CaseState.group == "due_soon": the clock runs and ends within the week (a clock paused
-    for clarification counts even when its date has passed)."""
+    for clarification counts even when its date has passed). ``soon``: the week's end, given
+    with ``today`` when both are bound parameters."""
+    soon = today + timedelta(days=DUE_SOON_DAYS) if soon is None else soon
     return and_(RequestState.status.in_((*CLOCK_STATUSES, "awaiting_clarification")),
-                RequestState.due_on <= today + timedelta(days=DUE_SOON_DAYS), not_(clock_late(today)))
+                RequestState.due_on <= soon, not_(clock_late(today)))
 
 
 def needs_review() -> ColumnElement[bool]:
     return RequestState.status.in_(REVIEW_STATUSES)
 
 
-def organisation_starts_with(text: str) -> ColumnElement[bool]:
-    """A range on the folded names: every name that starts with the folded ``text`` sorts
-    between it and it followed by the highest code point."""
+def organisation_range(text: str) -> tuple[str, str]:
+    """Every folded name that starts with the folded ``text`` sorts between it and it followed
+    by the highest code point."""
     key = organisation_key(text)
-    return and_(RequestState.organisation_key >= key, RequestState.organisation_key < key + "\U0010ffff")
+    return key, key + "\U0010ffff"
+

@@ -7,8 +7,18 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, g, get_template_attribute, redirect, render_template, request, url_for
-from flask_babel import format_number
+from flask import (
+    Response,
+    abort,
+    current_app,
+    g,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -27,7 +37,7 @@ def _caseload_query():
     """The filters of the query string, the caseworkers to choose from, and whose caseload
     (the signed-in member's with "mine"; a chosen caseworker's; or everyone's: None)."""
     filters = caseload_service.parse_filters(request.args)
-    workers = services.caseworkers(db(), g.team.id)
+    workers = caseload_service.caseworkers(db(), g.team.id)
     chosen = next((a.id for a in workers if a.public_id == filters.caseworker), None)
     return filters, workers, g.account.id if filters.mine else chosen
 
@@ -41,7 +51,18 @@ def caseload():
     page = caseload_service.caseload_page(db(), g.team.id, filters, caseworker_id=caseworker_id,
                                           names={a.id: a.name or a.email for a in workers}, today=today())
     return render_template("casework/caseload.html", page=page, filters=filters, caseworkers=workers,
-                           status_filters=caseload_service.STATUS_FILTERS, format_number=format_number)
+                           status_filters=caseload_service.STATUS_FILTERS, format_number=format_number,
+                           words=_caseload_words())
+
+
+def _caseload_words() -> caseload_service.Words:
+    """The rows' words through the macros every page uses, kept by the app per language."""
+    store = current_app.extensions.setdefault("caseload_words", {})
+    return caseload_service.Words(store, str(get_locale()), {
+        "tag": get_template_attribute("requests/_tracking.html", "status_tag"),
+        "days": get_template_attribute("requests/_tracking.html", "days_left"),
+        "right": get_template_attribute("wizard/rights.html", "right_label"),
+        "date": current_app.jinja_env.filters["format_date_long"], "action": str})
 
 
 @bp.get("/caseload.csv")
