@@ -254,7 +254,7 @@ def test_pages_past_the_middle_read_from_the_other_end_are_the_same_pages(world,
 
 def _page_references(world, query: str) -> list[str]:
     html = world.worker.get(f"/t/{world.team.slug}/?{query}").get_data(as_text=True)
-    return re.findall(r'</a><br><span class="hint">([^<]+)</span></td>', html)
+    return re.findall(r'<a class="hint" href="[^"]+/requests/[^"]+">([^<]+)<span', html)
 
 
 def test_the_rows_words_are_in_the_readers_language(world, db_session, people, tmp_path):
