@@ -90,7 +90,7 @@ def test_the_follow_up_link_leads_to_the_letter_for_what_is_missing(app, client,
     # The next steps lead with that letter, in place of a plain reminder.
     steps = page[page.index('id="next-steps"'):page.index("</section>", page.index('id="next-steps"'))]
     assert "Ask for what is missing</a></h3>" in steps and "Send a reminder" not in steps
-    assert "names the point their reply left out" in steps
+    assert "names each point their reply left out" in steps
     followup = client.get(f"{tracked.url}/incomplete-reply")
     assert followup.status_code == 200
     text = " ".join(followup.get_data(as_text=True).split())  # the letter text is wrapped
