@@ -43,7 +43,7 @@ def _create_campaign(page, audit) -> str:
     page.get_by_role("link", name="Create a campaign").click()
     audit.check()
     page.get_by_label("Title").fill("Fair credit scores")
-    page.get_by_label("What the campaign is about").fill("Ask the agencies for everything they hold about you.")
+    page.get_by_label("What the campaign is about").fill("Ask the agencies for everything they hold.")
     for name in ("Experian", "Equifax"):  # search the directory, tick the agency; ticks are kept
         page.get_by_label("Search by name, brand or former name").fill(name)
         page.get_by_role("button", name="Search").click()
@@ -139,8 +139,9 @@ def _download(page, link_name: str, tmp_path, name: str):
 def test_an_organiser_runs_a_campaign_to_the_print_file(
         browser, page, live_app, live_server, audit, instance_path, tmp_path):
     # The join link the campaign's page shows is built from the configured public address.
-    live_app.config["DSAR_SETTINGS"] = dataclasses.replace(live_app.config["DSAR_SETTINGS"], base_url=live_server)
-    team_slug, link = _create_team(instance_path, live_server, "Fair Data Leeds", "organiser@fair.example")
+    settings = live_app.config["DSAR_SETTINGS"]
+    live_app.config["DSAR_SETTINGS"] = dataclasses.replace(settings, base_url=live_server)
+    _team, link = _create_team(instance_path, live_server, "Fair Data Leeds", "organiser@fair.example")
     _join(page, audit, link, "Orla Organiser")
     join_link = _create_campaign(page, audit)
     campaign_url = page.url
