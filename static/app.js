@@ -40,4 +40,24 @@
       }
     });
   }
+
+  // A page that follows a job in the background (data-poll="seconds", e.g. the letters
+  // being made for a campaign) fetches itself again and swaps in the new counts in place,
+  // until the job is over: no reload on a timer, so focus and reading position stay.
+  var live = document.querySelector("[data-poll]");
+  if (live && live.id && window.fetch && window.DOMParser) {
+    var every = 1000 * (parseInt(live.getAttribute("data-poll"), 10) || 5);
+    var poll = function () {
+      fetch(location.href, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          var fresh = html && new DOMParser().parseFromString(html, "text/html").getElementById(live.id);
+          if (!fresh) { setTimeout(poll, every); return; }
+          live.innerHTML = fresh.innerHTML;
+          if (fresh.hasAttribute("data-poll")) { setTimeout(poll, every); } else { live.removeAttribute("data-poll"); }
+        })
+        .catch(function () { setTimeout(poll, every); });
+    };
+    setTimeout(poll, every);
+  }
 })();

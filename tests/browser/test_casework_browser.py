@@ -57,7 +57,8 @@ def _join(page, audit, link: str, name: str, *, welsh: bool = True) -> None:
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Choose a password").fill(PASSWORD)
     page.get_by_label("Type the password again").fill(PASSWORD)
-    page.get_by_role("button", name="Join the team").click()
+    with page.expect_navigation():  # is_visible() does not wait for the next page
+        page.get_by_role("button", name="Join the team").click()
     assert page.get_by_role("heading", name="Caseload").is_visible()
     audit.check(welsh=welsh)
 
