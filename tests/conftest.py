@@ -23,6 +23,7 @@ TODAY = date(2026, 11, 26)
 _EXPENSIVE_SESSION_FIXTURES = ("letter_matrix", "imported_db")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:
         for name in _EXPENSIVE_SESSION_FIXTURES:

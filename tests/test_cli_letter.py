@@ -159,8 +159,8 @@ def test_help_lists_commands(cli_runner):
     assert result.exit_code == 0
     commands = result.output.split("Commands:\n", 1)[1]
     listed = [line.split()[0] for line in commands.splitlines() if line.strip()]
-    assert listed == ["audit", "caseload", "db", "deadline", "drafts", "i18n", "letter", "orgs", "reminders",
-                      "requests", "retention", "teams"]
+    assert listed == ["audit", "campaigns", "caseload", "db", "deadline", "drafts", "i18n", "letter", "orgs",
+                      "reminders", "requests", "retention", "teams", "worker"]
 
 
 def test_each_organisation_gets_only_its_identifiers(cli_runner, tmp_path):

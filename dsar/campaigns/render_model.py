@@ -9,6 +9,7 @@ finds itself out of date and does nothing, and no letter is rendered by two task
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -39,3 +40,16 @@ class RenderRun(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     started_at: Mapped[datetime] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+# Where a run writes: OUT/letters/<reference>.pdf, each first written under a temporary
+# folder (TEMP_PREFIX) beside it and moved into place whole.
+TEMP_PREFIX = ".part-"
+
+
+def letters_dir(out_dir: str | Path) -> Path:
+    return Path(out_dir) / "letters"
+
+
+def letter_file(out_dir: str | Path, reference: str) -> Path:
+    return letters_dir(out_dir) / f"{reference}.pdf"

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.campaigns.models import CampaignLetter, CampaignTarget, Participant
-from dsar.campaigns.render_model import RenderRun
+from dsar.campaigns.render_model import TEMP_PREFIX, RenderRun, letter_file, letters_dir
 from dsar.letters import bulk
 from dsar.requests.models import DataRequest
 
@@ -53,8 +53,6 @@ def _rows(session: Session, run: RenderRun) -> Iterator[tuple[str, str, str]]:
 def write_outputs(session: Session, run: RenderRun) -> int:
     """Write the print file and the manifest; the print file's page count (0: no letters,
     and then no print file)."""
-    from dsar.campaigns.rendering import TEMP_PREFIX, letter_file, letters_dir
-
     out = Path(run.out_dir)
     manifest = out / "manifest.csv"
     part = out / "manifest.csv.part"

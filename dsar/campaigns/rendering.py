@@ -38,27 +38,17 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from dsar import jobs
+from dsar.campaigns import render_output
 from dsar.campaigns.models import Campaign, CampaignLetter, Participant
-from dsar.campaigns.render_model import UNFINISHED, RenderRun
+from dsar.campaigns.render_model import TEMP_PREFIX, UNFINISHED, RenderRun, letter_file, letters_dir
 from dsar.letters import bulk
 from dsar.letters.compose import compose
 from dsar.requests.models import DataRequest
 from dsar.requests.services import letter_request
 
 CHUNK_LETTERS = 50  # letters per task: a few seconds of work, so a killed worker loses little
-TEMP_PREFIX = ".part-"
-
-
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def letters_dir(out_dir: str | Path) -> Path:
-    return Path(out_dir) / "letters"
-
-
-def letter_file(out_dir: str | Path, reference: str) -> Path:
-    return letters_dir(out_dir) / f"{reference}.pdf"
 
 
 def _in_run(run: RenderRun):
@@ -187,8 +177,6 @@ def _fail(session: Session, run_id: int, generation: int, exc: BaseException) ->
 def finish_if_complete(session: Session, run_id: int, generation: int) -> bool:
     """Once every letter of the run is rendered, write the print file and the manifest
     (one task does: it claims the run by moving it to "finishing")."""
-    from dsar.campaigns import render_output
-
     run = session.get(RenderRun, run_id)
     pending = session.scalar(select(func.count()).select_from(CampaignLetter).where(
         CampaignLetter.id.in_(_in_run(run)), CampaignLetter.rendered_at.is_(None)))

@@ -59,7 +59,9 @@ def test_an_incomplete_reply_is_chased_and_its_recipients_written_to(page, live_
     audit.check()
 
     # The follow-up letter names both points, their judgments and the original due date.
-    page.get_by_role("link", name="Ask for what is missing").click()
+    # Offered twice: first among the next steps, and under the checklist.
+    assert page.get_by_role("link", name="Ask for what is missing").count() == 2
+    page.locator("section.escalation").get_by_role("link", name="Ask for what is missing").click()
     audit.check()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF (to print and post)").click()

@@ -259,11 +259,16 @@ class Fuzzer:
                 items += [("csrf_token", persona.csrf), ("csrf_token", self.text())]
         return items
 
-    def send(self, report: Report, *, csrf_on: bool) -> None:
+    def send(self, report: Report, *, csrf_on: bool, turn: int | None = None) -> None:
+        """One request; ``turn`` picks the view and the persona in order instead of at random."""
         r = self.random
-        rule = r.choice(r.choice(self.targets))
+        personas = list(self.world.personas)
+        if turn is None:
+            rule, persona_name = r.choice(r.choice(self.targets)), r.choice(personas)
+        else:
+            rule = r.choice(self.targets[turn % len(self.targets)])
+            persona_name = personas[turn // len(self.targets) % len(personas)]
         method = r.choice(sorted(rule.methods - {"HEAD", "OPTIONS"}))
-        persona_name = r.choice(list(self.world.personas))
         persona = self.world.personas[persona_name]
         client = self.app.test_client() if rule.endpoint in SESSION_ENDERS else persona.client
         path = self.path(rule)
@@ -328,7 +333,10 @@ class Fuzzer:
         for i in range(count):
             csrf_on = i % 2 == 0
             self.app.config["WTF_CSRF_ENABLED"] = csrf_on
-            self.send(report, csrf_on=csrf_on)
+            # The first rounds visit every view as every persona, however many views the app
+            # grows; the rest of the budget is spent at random.
+            rounds = len(self.targets) * len(self.world.personas)
+            self.send(report, csrf_on=csrf_on, turn=i if i < rounds else None)
             if i % 200 == 199:
                 self.heal()
         self.app.config["WTF_CSRF_ENABLED"] = True
