@@ -17,19 +17,25 @@ from dsar.config import load_settings
 from dsar.letters.model import LetterRequest, Person, Recipient
 
 TODAY = date(2026, 11, 26)
-# Session fixtures that cost seconds to build: under pytest-xdist every test that uses one
-# runs on the same worker (``--dist loadgroup``), so each is built once per run, not once
-# per worker.
-_EXPENSIVE_SESSION_FIXTURES = ("letter_matrix", "imported_db")
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(items):
-    for item in items:
-        for name in _EXPENSIVE_SESSION_FIXTURES:
-            if name in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group(name))
-                break
+def once_per_run(tmp_path_factory, name: str, build):
+    """``build(folder)``'s result, built once per test run even under pytest-xdist: the first
+    worker that needs it builds it in the run's shared temporary folder, under a file lock,
+    and the others wait for it and read the result from there (it must pickle)."""
+    import fcntl
+    import pickle
+
+    shared = tmp_path_factory.getbasetemp().parent / name
+    shared.mkdir(exist_ok=True)
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        results = shared / "result.pickle"
+        if results.exists():
+            return pickle.loads(results.read_bytes())
+        result = build(shared)
+        results.write_bytes(pickle.dumps(result))
+        return result
 
 
 @pytest.fixture(scope="session")
@@ -151,7 +157,7 @@ def letter_matrix(tmp_path_factory):
     """Every kind × letter language × jurisdiction as a PDF, rendered once per test run."""
     from tests.letters.matrix import render_matrix
 
-    return render_matrix(tmp_path_factory.mktemp("matrix"))
+    return once_per_run(tmp_path_factory, "letter-matrix", render_matrix)
 
 
 def csrf_token(html: str) -> str:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import once_per_run
+
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "datenanfragen-data"
 SHARED_COMPANIES, SHARED_AUTHORITIES = 3069, 57
 # Upstream records refused by the shared email rule (dsar/validation.py): this one has soft
@@ -36,15 +38,21 @@ def imported_db(tmp_path_factory) -> Path:
     from dsar.directory.importer import import_datenanfragen
 
     source = _shared_dir()
-    path = tmp_path_factory.mktemp("imported") / "dsar.sqlite3"
-    engine, factory = prepare_database(f"sqlite:///{path}")
-    with factory() as session:
-        report = import_datenanfragen(session, source)
-        session.commit()
-    assert tuple(name for name, _reason in report.invalid) == SHARED_BAD_EMAILS
-    with engine.connect() as conn:  # fold the WAL into the file before it is copied
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
+
+    def build(folder: Path) -> tuple[Path, tuple[str, ...]]:
+        path = folder / "dsar.sqlite3"
+        engine, factory = prepare_database(f"sqlite:///{path}")
+        with factory() as session:
+            report = import_datenanfragen(session, source)
+            session.commit()
+        with engine.connect() as conn:  # fold the WAL into the file before it is copied
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        return path, tuple(name for name, _reason in report.invalid)
+
+    # Built once per run, whichever pytest-xdist worker asks first (tests/conftest.py).
+    path, invalid = once_per_run(tmp_path_factory, "imported-directory", build)
+    assert invalid == SHARED_BAD_EMAILS
     return path
 
 
