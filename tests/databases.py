@@ -15,11 +15,13 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sqlite3
+import subprocess
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from tests.postgres_server import PostgresServer
+from tests.postgres_server import SUPERUSER, PostgresServer
 
 BACKENDS = ("sqlite", "postgresql")
 # One counter per process: names stay unique however many Databases a test run makes.
@@ -59,6 +61,16 @@ class Databases:
         # The source must have no open connection: fixtures dispose their engines first.
         self.server.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
         return self.server.url(name)
+
+    def dump(self, path: Path) -> str:
+        """Everything in the database as SQL text (``INSERT INTO …`` per row)."""
+        if self.server is None:
+            with sqlite3.connect(path) as connection:
+                return "\n".join(connection.iterdump())
+        return subprocess.run(
+            [str(self.server.bin / "pg_dump"), "--inserts", "--host", str(self.server.folder),
+             "--port", str(self.server.port), "--username", SUPERUSER, self._names[Path(path)]],
+            capture_output=True, text=True, check=True, timeout=120).stdout
 
     def drop(self, path: Path) -> None:
         name = self._names.pop(Path(path), None)

@@ -69,8 +69,8 @@ def test_concurrent_saves_of_different_drafts_lose_nothing(app, clock, make_trac
     assert lost == []
 
 
-def test_the_migration_moves_saved_drafts_out_of_details_and_back(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+def test_the_migration_moves_saved_drafts_out_of_details_and_back(tmp_path, databases):
+    engine = make_engine(databases.url(tmp_path / "m.sqlite3"))
     config = alembic_config(engine)
     command.upgrade(config, "0004")
     details = {"letter_date": "2026-09-01", "complaint_draft": {"details": "Still nothing."},
