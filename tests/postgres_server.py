@@ -56,6 +56,26 @@ def _server_account() -> str | None:
     raise RuntimeError("running as root and neither a postgres nor a nobody account exists")
 
 
+def stop_abandoned_servers() -> None:
+    """Stop the servers of test runs that were killed before they could stop their own (a
+    server outlives a SIGKILLed pytest): any of our folders whose owner process is gone."""
+    for folder in Path(tempfile.gettempdir()).glob("dsar-pg-*"):
+        try:
+            owner = int((folder / "owner.pid").read_text())
+            os.kill(owner, 0)
+            continue  # still running: someone else's live server
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue  # being created right now, or not ours to judge
+        pid_file = folder / "data" / "postmaster.pid"
+        if pid_file.exists():
+            subprocess.run([str(server_binaries() / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate",
+                            "stop"], capture_output=True, timeout=60,
+                           **({"user": _server_account()} if _server_account() else {}))
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class PostgresServer:
     """One cluster: ``start()``, ``url(database)``, ``execute(sql)``, ``stop()``."""
 
@@ -80,6 +100,8 @@ class PostgresServer:
                                f"{result.stdout}{result.stderr}{tail}")
 
     def start(self) -> PostgresServer:
+        stop_abandoned_servers()
+        (self.folder / "owner.pid").write_text(str(os.getpid()))
         if self.account:
             account = pwd.getpwnam(self.account)
             os.chown(self.folder, account.pw_uid, account.pw_gid)

@@ -139,7 +139,6 @@ def test_scan_index_agrees_on_the_curated_records(app, session):
         r.slug for r in search_organisations(session, "", limit=5)]
 
 
-@pytest.mark.sqlite_only("counts the rows of the FTS5 table (dsar/directory/search_sqlite.py)")
 def test_index_is_rebuilt_when_it_is_new(app, session):
     """A database migrated from before the index existed gets everything indexed on start."""
     count = session.scalar(text("SELECT count(*) FROM org_search"))
