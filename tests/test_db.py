@@ -119,3 +119,12 @@ def test_a_migration_that_rebuilds_a_table_keeps_the_rows_that_reference_it(tmp_
         if engine.dialect.name == "sqlite":
             assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1  # back on afterwards
     engine.dispose()
+
+
+def test_a_nul_in_a_parameter_matches_nothing_and_fails_nothing(app):
+    """PostgreSQL refuses text holding NUL; a lookup with one (from a URL or a form) finds
+    nothing, on either database, instead of raising."""
+    with app.extensions["dsar_sessions"]() as session:
+        found = session.scalars(select(Organisation.slug).where(
+            Organisation.slug.in_(["experian-gb\x00", "\x00", "experian-gb"]))).all()
+    assert found == ["experian-gb"]

@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from dsar.web.errors import database_busy
@@ -32,9 +33,15 @@ def short_busy_timeout(app):
 
 @pytest.fixture
 def other_process(app):
-    """Another connection to the database file, as another process would hold it."""
-    path = app.config["DSAR_SETTINGS"].database_url.removeprefix("sqlite:///")
-    connection = sqlite3.connect(path, isolation_level=None)
+    """Another connection to the app's database, as another process would hold it."""
+    url = make_url(app.config["DSAR_SETTINGS"].database_url)
+    if url.get_backend_name() == "sqlite":
+        connection = sqlite3.connect(url.database, isolation_level=None)
+    else:
+        import psycopg
+
+        libpq_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        connection = psycopg.connect(libpq_url, autocommit=True)
     yield connection
     connection.close()
 
