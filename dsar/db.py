@@ -46,9 +46,8 @@ def _without_nul(value):
     return value
 
 
-def _postgresql_parameters(_conn, _cursor, statement, parameters, _context, executemany):
-    if executemany:
-        return statement, [_without_nul(p) for p in parameters]
+def _postgresql_parameters(_conn, _cursor, statement, parameters, _context, _executemany):
+    # One mapping, or a list of them (executemany; "insertmanyvalues" batches pass one mapping).
     return statement, _without_nul(parameters)
 
 
