@@ -108,7 +108,7 @@ def test_a_migration_that_rebuilds_a_table_keeps_the_rows_that_reference_it(tmp_
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO workspace (public_id, kind, token_hash) VALUES ('w', 'private', 'h')"))
         conn.execute(text(
-            "INSERT INTO request (public_id, workspace_id, reference, right, jurisdiction, language,"
+            'INSERT INTO request (public_id, workspace_id, reference, "right", jurisdiction, language,'
             " recipient, person, details) VALUES ('r', 1, 'DSAR-TEST', 'access', 'uk', 'en', '{}',"
             " '{}', '{}')"))
         conn.execute(text("INSERT INTO event (request_id, kind, occurred_on, data)"
