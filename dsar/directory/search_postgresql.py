@@ -23,7 +23,7 @@ from dsar.directory import ranking
 from dsar.directory.fulltext import CANDIDATES, HAND_MAINTAINED, Candidate, FullTextSearchIndex
 from dsar.directory.models import Organisation
 
-# Kept identical to migration 0013 (tests/test_db.py compares create_all() with the migrations).
+# Kept identical to migration 0015 (tests/test_db.py compares create_all() with the migrations).
 DDL = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """CREATE TABLE IF NOT EXISTS org_search (

@@ -4,15 +4,15 @@
 The index starts empty: forgetting the curated digest makes the next start reload the curated
 records and rebuild the whole index (services.load_curated_records), imported records included.
 
-Revision ID: 0013_postgresql_search
-Revises: 0012_campaigns
+Revision ID: 0015_postgresql_search
+Revises: 0014_caseload_indexes
 Create Date: 2026-12-03
 """
 
 from alembic import op
 
-revision = "0013_postgresql_search"
-down_revision = "0012_campaigns"
+revision = "0015_postgresql_search"
+down_revision = "0014_caseload_indexes"
 branch_labels = None
 depends_on = None
 
