@@ -1,4 +1,5 @@
-"""Engine and sessions. SQLite-specific settings live here and nowhere else."""
+"""Engine and sessions. Each database's own settings (SQLite's pragmas, PostgreSQL's text
+rule) live here and nowhere else."""
 
 from __future__ import annotations
 
@@ -28,10 +29,34 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# PostgreSQL's text cannot hold NUL (U+0000): the driver refuses the whole statement, so a NUL
+# in a URL or a form field would be a 500 where SQLite just finds nothing. It becomes U+FFFD
+# instead: a lookup matches nothing stored (never more than it would with the NUL), and free
+# text keeps its length.
+_NUL, _REPLACEMENT = "\x00", "\ufffd"
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace(_NUL, _REPLACEMENT) if _NUL in value else value
+    if isinstance(value, list | tuple):
+        return type(value)(_without_nul(v) for v in value)
+    if isinstance(value, dict):
+        return {key: _without_nul(v) for key, v in value.items()}
+    return value
+
+
+def _postgresql_parameters(_conn, _cursor, statement, parameters, _context, _executemany):
+    # One mapping, or a list of them (executemany; "insertmanyvalues" batches pass one mapping).
+    return statement, _without_nul(parameters)
+
+
 def make_engine(url: str) -> Engine:
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "before_cursor_execute", _postgresql_parameters, retval=True)
     return engine
 
 

@@ -1,10 +1,12 @@
-"""Shared fixtures: a real app on a temporary SQLite file, its client and CLI runner, and
-factories that build exactly the people and requests a test needs."""
+"""Shared fixtures: a real app on a temporary database (a SQLite file, or a database on a
+throwaway PostgreSQL server with ``--database postgresql`` / ``DSAR_TEST_DATABASE=postgresql``),
+its client and CLI runner, and factories that build exactly the people and requests a test
+needs."""
 
 from __future__ import annotations
 
+import os
 import re
-import shutil
 from datetime import date
 
 import pytest
@@ -15,6 +17,8 @@ from dsar.bootstrap import bootstrap
 from dsar.cli import cli
 from dsar.config import load_settings
 from dsar.letters.model import LetterRequest, Person, Recipient
+from tests.databases import BACKENDS, Databases
+from tests.postgres_server import PostgresServer
 
 TODAY = date(2026, 11, 26)
 
@@ -38,12 +42,56 @@ def once_per_run(tmp_path_factory, name: str, build):
         return result
 
 
+def pytest_addoption(parser):
+    parser.addoption("--database", choices=BACKENDS, default=os.environ.get("DSAR_TEST_DATABASE", "sqlite"),
+                     help="the database the tests run on (default: $DSAR_TEST_DATABASE or sqlite)")
+
+
+def pytest_collection_modifyitems(config, items):
+    backend = config.getoption("--database")
+    for item in items:
+        only = item.get_closest_marker("sqlite_only")
+        if only and backend != "sqlite":
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {only.args[0]}"))
+
+
 @pytest.fixture(scope="session")
-def bootstrapped_instance(tmp_path_factory):
+def database_backend(pytestconfig) -> str:
+    return pytestconfig.getoption("--database")
+
+
+@pytest.fixture(scope="session")
+def postgres_server(database_backend):
+    """The run's own PostgreSQL server (one per xdist worker), or None on SQLite."""
+    if database_backend != "postgresql":
+        yield None
+        return
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def session_databases(postgres_server) -> Databases:
+    """Databases that live for the whole run (the bootstrapped and imported templates)."""
+    return Databases(postgres_server, prefix="template")
+
+
+@pytest.fixture
+def databases(postgres_server):
+    """This test's databases, by path (see tests/databases.py); dropped when it ends."""
+    made = Databases(postgres_server)
+    yield made
+    made.drop_all()
+
+
+@pytest.fixture(scope="session")
+def bootstrapped_instance(tmp_path_factory, session_databases):
     """One instance folder bootstrapped once per test run (migrated, seeded database and
-    compiled catalogs); each test gets a copy of its database file (see ``app``)."""
+    compiled catalogs); each test gets a copy of its database (see ``app``)."""
     path = tmp_path_factory.mktemp("bootstrapped")
-    settings = load_settings({"DSAR_INSTANCE_PATH": str(path), "DSAR_SECRET_KEY": "test-secret"})
+    settings = load_settings({"DSAR_INSTANCE_PATH": str(path), "DSAR_SECRET_KEY": "test-secret",
+                              "DSAR_DATABASE_URL": session_databases.url(path / "dsar.sqlite3")})
     bootstrap(settings)
     return settings
 
@@ -56,13 +104,12 @@ def instance_path(tmp_path):
 
 
 @pytest.fixture
-def app(instance_path, bootstrapped_instance):
-    database = instance_path / "test.sqlite3"
+def app(instance_path, bootstrapped_instance, databases):
     # The bootstrapped database's WAL was folded into its file when its engine closed.
-    shutil.copy(bootstrapped_instance.database_url.removeprefix("sqlite:///"), database)
+    url = databases.copy(bootstrapped_instance.database_url, instance_path / "test.sqlite3")
     app = create_app({
         "DSAR_INSTANCE_PATH": str(instance_path),
-        "DSAR_DATABASE_URL": f"sqlite:///{database}",
+        "DSAR_DATABASE_URL": url,
         "DSAR_SECRET_KEY": "test-secret",
         "TESTING": True,
         "DSAR_TODAY": TODAY,
@@ -78,14 +125,19 @@ def client(app):
 
 
 @pytest.fixture
-def cli_runner(instance_path, bootstrapped_instance, monkeypatch):
+def cli_runner(instance_path, bootstrapped_instance, databases, monkeypatch):
     """Invoke the real CLI against a temporary instance folder holding a copy of the
-    bootstrapped database (the commands' own bootstrap then finds nothing to do)."""
+    bootstrapped database (the commands' own bootstrap then finds nothing to do). On
+    PostgreSQL, DSAR_DATABASE_URL names the database that stands for the instance's file
+    (``databases.url(instance_path / "dsar.sqlite3")``)."""
     database = instance_path / "dsar.sqlite3"
-    if not database.exists():
-        shutil.copy(bootstrapped_instance.database_url.removeprefix("sqlite:///"), database)
+    if not databases.exists(database):
+        databases.copy(bootstrapped_instance.database_url, database)
     monkeypatch.setenv("DSAR_INSTANCE_PATH", str(instance_path))
-    monkeypatch.delenv("DSAR_DATABASE_URL", raising=False)
+    if databases.server:
+        monkeypatch.setenv("DSAR_DATABASE_URL", databases.url(database))
+    else:
+        monkeypatch.delenv("DSAR_DATABASE_URL", raising=False)
     runner = CliRunner()
 
     def invoke(*args: str):

@@ -23,18 +23,19 @@ from dsar.directory.services import curated_records
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_create_app_does_not_migrate_or_seed(tmp_path):
-    database = tmp_path / "empty.sqlite3"
-    app = create_app({"DSAR_INSTANCE_PATH": str(tmp_path), "DSAR_DATABASE_URL": f"sqlite:///{database}",
-                      "DSAR_SECRET_KEY": "x"})
+def test_create_app_does_not_migrate_or_seed(tmp_path, databases):
+    url = databases.url(tmp_path / "empty.sqlite3")
+    app = create_app({"DSAR_INSTANCE_PATH": str(tmp_path), "DSAR_DATABASE_URL": url, "DSAR_SECRET_KEY": "x"})
     app.extensions["dsar_engine"].dispose()
-    engine = create_engine(f"sqlite:///{database}")
+    engine = create_engine(url)
     assert inspect(engine).get_table_names() == []
+    engine.dispose()
     assert not (tmp_path / "catalogs").exists()
 
 
-def test_bootstrap_migrates_seeds_and_compiles_once(tmp_path):
-    settings = load_settings({"DSAR_INSTANCE_PATH": str(tmp_path), "DSAR_SECRET_KEY": "x"})
+def test_bootstrap_migrates_seeds_and_compiles_once(tmp_path, databases):
+    settings = load_settings({"DSAR_INSTANCE_PATH": str(tmp_path), "DSAR_SECRET_KEY": "x",
+                              "DSAR_DATABASE_URL": databases.url(tmp_path / "dsar.sqlite3")})
     first = bootstrap(settings)
     assert first.directory_records_changed == len(curated_records())
     assert first.catalogs_compiled == 2  # the Welsh and German interface
@@ -43,11 +44,13 @@ def test_bootstrap_migrates_seeds_and_compiles_once(tmp_path):
     assert (second.directory_records_changed, second.catalogs_compiled) == (0, 0)
 
 
-def test_two_processes_bootstrapping_at_once_leave_one_consistent_database(tmp_path):
-    # Two real processes, started together on one new database: without the lock both
-    # would create the tables and one would fail with "table already exists".
+def test_two_processes_bootstrapping_at_once_leave_one_consistent_database(tmp_path, databases):
+    # Two real processes, started together on one new database: without the lock (a file
+    # lock on SQLite, an advisory lock on PostgreSQL) both would create the tables and one
+    # would fail with "table already exists".
+    url = databases.url(tmp_path / "dsar.sqlite3")
     env = {**os.environ, "DSAR_INSTANCE_PATH": str(tmp_path), "DSAR_SECRET_KEY": "x",
-           "PYTHONPATH": str(ROOT)}
+           "DSAR_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, str(ROOT / "run.py"), "db", "upgrade"]
     processes = [subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True) for _ in range(2)]
@@ -56,19 +59,20 @@ def test_two_processes_bootstrapping_at_once_leave_one_consistent_database(tmp_p
     changed = sorted(int(out.split("directory records changed\t")[1].split()[0])
                      for out, _err, _code in results)
     assert changed == [0, len(curated_records())]  # one seeded, the other found it done
-    engine = make_engine(f"sqlite:///{tmp_path / 'dsar.sqlite3'}")
+    engine = make_engine(url)
     with make_session_factory(engine)() as session:
         slugs = session.scalars(select(Organisation.slug)).all()
     engine.dispose()
     assert len(slugs) == len(set(slugs)) == len(curated_records())
 
 
-def test_nothing_is_written_into_the_source_tree(tmp_path, make_request):
+def test_nothing_is_written_into_the_source_tree(tmp_path, make_request, databases):
     from dsar.letters.compose import compose
     from dsar.letters.text import render_text
 
     started = time.time() - 1
-    bootstrap(load_settings({"DSAR_INSTANCE_PATH": str(tmp_path), "DSAR_SECRET_KEY": "x"}))
+    bootstrap(load_settings({"DSAR_INSTANCE_PATH": str(tmp_path), "DSAR_SECRET_KEY": "x",
+                             "DSAR_DATABASE_URL": databases.url(tmp_path / "dsar.sqlite3")}))
     render_text(compose(make_request(locale="cy")))
     written = [p for folder in ("dsar", "letters", "templates", "static")
                for p in (ROOT / folder).rglob("*")

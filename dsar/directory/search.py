@@ -1,9 +1,9 @@
 """The directory's search index: one interface, an implementation per database dialect.
 
-SQLite gets FTS5 (search_sqlite.py). Any other database gets ``ScanSearchIndex`` below, which
-reads every row and ranks in Python: correct, slow past a few thousand records, and the place a
-PostgreSQL implementation (tsvector + pg_trgm) will replace by satisfying ``SearchIndex``.
-Ranking is shared by all of them (ranking.py), so results agree whichever database is used.
+SQLite gets FTS5 (search_sqlite.py), PostgreSQL a tsvector with pg_trgm (search_postgresql.py);
+both share the search itself (fulltext.py). Any other database gets ``ScanSearchIndex`` below,
+which reads every row and ranks in Python: correct, slow past a few thousand records. Ranking
+is shared by all of them (ranking.py), so results agree whichever database is used.
 """
 
 from __future__ import annotations
@@ -46,6 +46,10 @@ def index_for_dialect(dialect: str) -> SearchIndex:
         from dsar.directory.search_sqlite import SqliteSearchIndex
 
         return SqliteSearchIndex()
+    if dialect == "postgresql":
+        from dsar.directory.search_postgresql import PostgresSearchIndex
+
+        return PostgresSearchIndex()
     return ScanSearchIndex()
 
 

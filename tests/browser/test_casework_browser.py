@@ -37,10 +37,11 @@ AGENCIES = ("Experian Ltd", "Equifax Ltd", "TransUnion International UK Ltd")
 DUE = "30 December 2026"
 
 
-def _create_team(instance_path: Path, base_url: str, name: str, admin_email: str) -> tuple[str, str]:
-    """Run the operator command as an operator would; return (slug, invitation link)."""
-    env = {**os.environ, "DSAR_INSTANCE_PATH": str(instance_path), "DSAR_SECRET_KEY": "test-secret",
-           "DSAR_DATABASE_URL": f"sqlite:///{instance_path / 'test.sqlite3'}", "DSAR_BASE_URL": base_url,
+def _create_team(settings, base_url: str, name: str, admin_email: str) -> tuple[str, str]:
+    """Run the operator command as an operator would, on the app's instance and database;
+    return (slug, invitation link)."""
+    env = {**os.environ, "DSAR_INSTANCE_PATH": str(settings.instance_path), "DSAR_SECRET_KEY": "test-secret",
+           "DSAR_DATABASE_URL": settings.database_url, "DSAR_BASE_URL": base_url,
            "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "run.py", "teams", "create", name, "--admin-email", admin_email],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -100,10 +101,10 @@ def _pages(path: Path) -> list[str]:
     return [" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages]
 
 
-def _set_up_the_team(page, audit, live_server, instance_path, smtp) -> tuple[str, dict]:
+def _set_up_the_team(page, audit, live_server, settings, smtp) -> tuple[str, dict]:
     """The operator creates the team; its admin joins, gives the team its address and invites
     a caseworker and a read-only member. Returns the slug and the emailed links."""
-    slug, link = _create_team(instance_path, live_server, "Leeds Debt Advice", "admin@leeds.example")
+    slug, link = _create_team(settings, live_server, "Leeds Debt Advice", "admin@leeds.example")
     assert slug == "leeds-debt-advice"
     _join(page, audit, link, "Ann Admin")
     page.get_by_role("link", name="Settings").click()
@@ -217,11 +218,11 @@ def _three_requests_due(page) -> None:
 
 
 def test_a_team_writes_to_the_three_agencies_for_a_client(
-        page, live_app, live_server, audit, instance_path, tmp_path, smtp_server):  # noqa: F811
+        page, live_app, live_server, audit, tmp_path, smtp_server):  # noqa: F811
     smtp_url, collector = smtp_server
     live_app.config["DSAR_SETTINGS"] = dataclasses.replace(
         live_app.config["DSAR_SETTINGS"], smtp_url=smtp_url, base_url=live_server)
-    slug, links = _set_up_the_team(page, audit, live_server, instance_path, collector)
+    slug, links = _set_up_the_team(page, audit, live_server, live_app.config["DSAR_SETTINGS"], collector)
 
     # The caseworker accepts, signs out, and signs in with the new password.
     _join(page, audit, links["worker@leeds.example"], "Wes Worker", welsh=False)
@@ -266,7 +267,8 @@ def test_a_team_writes_to_the_three_agencies_for_a_client(
     _sign_out(page, audit)
 
     # Another team's admin finds none of it, under team A's address or their own.
-    slug_b, link_b = _create_team(instance_path, live_server, "Bradford Advice", "admin@bradford.example")
+    slug_b, link_b = _create_team(live_app.config["DSAR_SETTINGS"], live_server, "Bradford Advice",
+                                  "admin@bradford.example")
     _join(page, audit, link_b, "Bea Bradford", welsh=False)
     assert page.get_by_text("No requests yet.").is_visible()
     page.goto(client_url)

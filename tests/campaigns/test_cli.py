@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from dsar.campaigns.models import Campaign, CampaignVersion
+from dsar.config import load_settings
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def team(cli_runner):
 
 
 def _stored(instance_path):
-    engine = create_engine(f"sqlite:///{instance_path / 'dsar.sqlite3'}")
+    engine = create_engine(load_settings().database_url)  # the CLI's database
     with Session(engine) as session:
         campaigns = session.scalars(select(Campaign)).all()
         versions = session.scalars(select(CampaignVersion)).all()

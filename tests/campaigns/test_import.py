@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from dsar.campaigns import importing
 from dsar.campaigns.import_rows import HeaderError
 from dsar.campaigns.models import CampaignLetter, Participant
+from dsar.config import load_settings
 from dsar.requests.models import DataRequest, Event, Workspace
 from dsar.teams.models import AuditEvent
 from tests.campaigns.conftest import join_page
@@ -295,8 +296,11 @@ def cli_campaign(cli_runner):
 
 
 def _participants(instance_path) -> int:
-    with Session(create_engine(f"sqlite:///{instance_path / 'dsar.sqlite3'}")) as session:
-        return count(session, Participant)
+    engine = create_engine(load_settings().database_url)  # the CLI's database
+    with Session(engine) as session:
+        participants = count(session, Participant)
+    engine.dispose()
+    return participants
 
 
 def test_command_reports_the_bad_row_exits_1_then_imports_the_fixed_file(

@@ -164,12 +164,13 @@ def test_outsiders_see_nothing(app, caseload, world):
 
 def test_refresh_command_rebuilds_the_cache(cli_runner, instance_path):
     from dsar.casework import services
+    from dsar.config import load_settings
     from dsar.db import make_engine, make_session_factory
     from dsar.requests.services import case_state
     from dsar.teams import accounts
     from tests.casework.caseload_helpers import add_client as new_client
 
-    engine = make_engine(f"sqlite:///{instance_path / 'dsar.sqlite3'}")
+    engine = make_engine(load_settings().database_url)  # the CLI's database
     with make_session_factory(engine)() as session:
         team, _token = accounts.create_team(session, "Leeds Debt Advice", "admin@leeds.example")
         client = new_client(session, team.id, "Jo Bloggs", None)

@@ -4,12 +4,9 @@ a database that already holds it (built once, copied per test), and an admin-ena
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import once_per_run
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "datenanfragen-data"
 SHARED_COMPANIES, SHARED_AUTHORITIES = 3069, 57
@@ -32,35 +29,28 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def imported_db(tmp_path_factory) -> Path:
-    """A database file holding the curated records and the whole shared import."""
+def imported_db(tmp_path_factory, session_databases) -> str:
+    """The URL of a database holding the curated records and the whole shared import."""
     from dsar.bootstrap import prepare_database
     from dsar.directory.importer import import_datenanfragen
 
     source = _shared_dir()
-
-    def build(folder: Path) -> tuple[Path, tuple[str, ...]]:
-        path = folder / "dsar.sqlite3"
-        engine, factory = prepare_database(f"sqlite:///{path}")
-        with factory() as session:
-            report = import_datenanfragen(session, source)
-            session.commit()
+    engine, factory = prepare_database(session_databases.url(tmp_path_factory.mktemp("imported") / "dsar"))
+    with factory() as session:
+        report = import_datenanfragen(session, source)
+        session.commit()
+    assert tuple(name for name, _reason in report.invalid) == SHARED_BAD_EMAILS
+    if engine.dialect.name == "sqlite":
         with engine.connect() as conn:  # fold the WAL into the file before it is copied
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        engine.dispose()
-        return path, tuple(name for name, _reason in report.invalid)
-
-    # Built once per run, whichever pytest-xdist worker asks first (tests/conftest.py).
-    path, invalid = once_per_run(tmp_path_factory, "imported-directory", build)
-    assert invalid == SHARED_BAD_EMAILS
-    return path
+    engine.dispose()
+    return str(engine.url)
 
 
 @pytest.fixture
-def with_import(imported_db, instance_path):
-    """Give the CLI's instance folder a copy of the imported database."""
-    shutil.copy(imported_db, instance_path / "dsar.sqlite3")
-    return instance_path / "dsar.sqlite3"
+def with_import(imported_db, instance_path, databases) -> str:
+    """Give the CLI's instance folder a copy of the imported database; its URL."""
+    return databases.copy(imported_db, instance_path / "dsar.sqlite3")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from dsar.directory.authorities import NoAuthority, authorities_in, pick_authori
 
 @pytest.fixture
 def imported_session(with_import):
-    engine = make_engine(f"sqlite:///{with_import}")
+    engine = make_engine(with_import)
     with make_session_factory(engine)() as session:
         yield session
     engine.dispose()

@@ -12,8 +12,8 @@ from dsar.directory.models import DirectoryMeta, Organisation
 from dsar.directory.services import curated_records, load_curated_records, save_record, search_organisations
 
 
-def test_second_start_does_not_parse_yaml(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+def test_second_start_does_not_parse_yaml(tmp_path, monkeypatch, databases):
+    url = databases.url(tmp_path / "x.sqlite3")
     engine, _factory = prepare_database(url)
     engine.dispose()
 
@@ -27,8 +27,8 @@ def test_second_start_does_not_parse_yaml(tmp_path, monkeypatch):
     engine.dispose()
 
 
-def test_changed_records_are_reloaded_but_corrections_kept(tmp_path):
-    url = f"sqlite:///{tmp_path / 'y.sqlite3'}"
+def test_changed_records_are_reloaded_but_corrections_kept(tmp_path, databases):
+    url = databases.url(tmp_path / "y.sqlite3")
     engine, factory = prepare_database(url)
     with factory() as session:
         acxiom = next(r for r in curated_records() if r.slug == "acxiom-gb")
@@ -47,13 +47,13 @@ def test_changed_records_are_reloaded_but_corrections_kept(tmp_path):
     engine.dispose()
 
 
-def test_migrating_an_existing_database_indexes_what_it_holds(tmp_path):
+def test_migrating_an_existing_database_indexes_what_it_holds(tmp_path, databases):
     """A database created before the search index: its organisations become searchable."""
     from alembic import command
 
     from dsar.db import alembic_config
 
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    url = databases.url(tmp_path / "old.sqlite3")
     engine = make_engine(url)
     command.upgrade(alembic_config(engine), "0001")
     with make_session_factory(engine)() as session:

@@ -81,7 +81,7 @@ def test_empty_query_lists_curated_companies_by_name(app, session):
 def test_empty_query_puts_curated_before_imported(with_import):
     from dsar.db import make_engine, make_session_factory
 
-    engine = make_engine(f"sqlite:///{with_import}")
+    engine = make_engine(with_import)
     with make_session_factory(engine)() as session:
         results = search_organisations(session, "", limit=100)
         curated = {r.slug for r in curated_records() if not r.is_authority}

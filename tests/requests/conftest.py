@@ -133,6 +133,6 @@ def smtp_server():
 @pytest.fixture
 def cli(cli_runner, app, instance_path, monkeypatch):
     """The real CLI on the same database as ``app`` (the web pages the test drives)."""
-    monkeypatch.setenv("DSAR_DATABASE_URL", f"sqlite:///{instance_path / 'test.sqlite3'}")
+    monkeypatch.setenv("DSAR_DATABASE_URL", app.config["DSAR_SETTINGS"].database_url)
     monkeypatch.setenv("DSAR_SECRET_KEY", "test-secret")
     return cli_runner

@@ -20,7 +20,7 @@ def peak_mb() -> float:
 
 
 def main(instance: str, database: str, catalogs: str, today: str, url: str) -> None:
-    app = create_app({"DSAR_INSTANCE_PATH": instance, "DSAR_DATABASE_URL": f"sqlite:///{database}",
+    app = create_app({"DSAR_INSTANCE_PATH": instance, "DSAR_DATABASE_URL": database,
                       "DSAR_SECRET_KEY": "test-secret", "TESTING": True,
                       "DSAR_TODAY": date.fromisoformat(today),
                       "BABEL_TRANSLATION_DIRECTORIES": catalogs})

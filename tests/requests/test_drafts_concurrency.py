@@ -69,8 +69,8 @@ def test_concurrent_saves_of_different_drafts_lose_nothing(app, clock, make_trac
     assert lost == []
 
 
-def test_the_migration_moves_saved_drafts_out_of_details_and_back(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+def test_the_migration_moves_saved_drafts_out_of_details_and_back(tmp_path, databases):
+    engine = make_engine(databases.url(tmp_path / "m.sqlite3"))
     config = alembic_config(engine)
     command.upgrade(config, "0004")
     details = {"letter_date": "2026-09-01", "complaint_draft": {"details": "Still nothing."},
@@ -78,18 +78,19 @@ def test_the_migration_moves_saved_drafts_out_of_details_and_back(tmp_path):
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO workspace (public_id, kind, token_hash) VALUES ('w', 'private', 'h')"))
         conn.execute(text(
-            "INSERT INTO request (public_id, workspace_id, reference, right, jurisdiction, language,"
+            'INSERT INTO request (public_id, workspace_id, reference, "right", jurisdiction, language,'
             " recipient, person, details) VALUES ('r', 1, 'DSAR-TEST', 'access', 'uk', 'en', '{}',"
             " '{}', :details)"), {"details": json.dumps(details)})
     upgrade(engine)
     with engine.connect() as conn:
         drafts = {kind: json.loads(content) for kind, content in conn.execute(
-            text("SELECT kind, content FROM request_draft WHERE request_id = 1"))}
-        moved = json.loads(conn.execute(text("SELECT details FROM request")).scalar_one())
+            text("SELECT kind, CAST(content AS TEXT) FROM request_draft WHERE request_id = 1"))}
+        moved = json.loads(conn.execute(text("SELECT CAST(details AS TEXT) FROM request")).scalar_one())
     assert drafts == {"complaint_controller": details["complaint_draft"],
                       "complaint_regulator": details["regulator_draft"]}
     assert moved == {"letter_date": "2026-09-01"}
     command.downgrade(config, "0004")
     with engine.connect() as conn:
-        assert json.loads(conn.execute(text("SELECT details FROM request")).scalar_one()) == details
+        restored = conn.execute(text("SELECT CAST(details AS TEXT) FROM request")).scalar_one()
+    assert json.loads(restored) == details
     engine.dispose()

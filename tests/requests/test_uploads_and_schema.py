@@ -55,8 +55,8 @@ def test_clean_filename():
     assert len(long) <= 120 and long.endswith(".pdf")
 
 
-def test_one_migration_head_and_a_clean_downgrade(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+def test_one_migration_head_and_a_clean_downgrade(tmp_path, databases):
+    engine = make_engine(databases.url(tmp_path / "m.sqlite3"))
     config = alembic_config(engine)
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
     upgrade(engine)
@@ -70,8 +70,8 @@ def test_one_migration_head_and_a_clean_downgrade(tmp_path):
     assert "supersedes_id" in {c["name"] for c in inspect(engine).get_columns("event")}
 
 
-def test_status_and_due_date_are_not_stored(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 's.sqlite3'}")
+def test_status_and_due_date_are_not_stored(tmp_path, databases):
+    engine = make_engine(databases.url(tmp_path / "s.sqlite3"))
     upgrade(engine)
     inspector = inspect(engine)
     for table in ("request", "event", "workspace"):

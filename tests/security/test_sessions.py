@@ -155,9 +155,10 @@ def _draft_ages(cli_runner_db, *ages: tuple[str, datetime]) -> None:
 
 
 def test_drafts_purge_removes_drafts_untouched_for_24_hours(cli_runner, instance_path):
+    from dsar.config import load_settings
     from dsar.db import make_engine, make_session_factory
 
-    engine = make_engine(f"sqlite:///{instance_path / 'dsar.sqlite3'}")
+    engine = make_engine(load_settings().database_url)  # the CLI's database
     factory = make_session_factory(engine)
     cli_runner("db", "upgrade")
     _draft_ages(factory, ("a", datetime(2026, 11, 24, 23, 0)), ("b", datetime(2026, 11, 25, 23, 59)),
