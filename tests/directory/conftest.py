@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import once_per_run
+
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "datenanfragen-data"
 SHARED_COMPANIES, SHARED_AUTHORITIES = 3069, 57
 # Upstream records refused by the shared email rule (dsar/validation.py): this one has soft
@@ -30,21 +32,31 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def imported_db(tmp_path_factory, session_databases) -> str:
-    """The URL of a database holding the curated records and the whole shared import."""
+    """The URL of a database holding the curated records and the whole shared import: on
+    SQLite a file built once per run (tests/conftest.py ``once_per_run``); on PostgreSQL one
+    per xdist worker, since each worker has a server of its own (tests/postgres_server.py)."""
     from dsar.bootstrap import prepare_database
     from dsar.directory.importer import import_datenanfragen
 
     source = _shared_dir()
-    engine, factory = prepare_database(session_databases.url(tmp_path_factory.mktemp("imported") / "dsar"))
-    with factory() as session:
-        report = import_datenanfragen(session, source)
-        session.commit()
-    assert tuple(name for name, _reason in report.invalid) == SHARED_BAD_EMAILS
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as conn:  # fold the WAL into the file before it is copied
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    return str(engine.url)
+
+    def build(folder: Path) -> tuple[str, tuple[str, ...]]:
+        engine, factory = prepare_database(session_databases.url(folder / "dsar.sqlite3"))
+        with factory() as session:
+            report = import_datenanfragen(session, source)
+            session.commit()
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:  # fold the WAL into the file before it is copied
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        return engine.url.render_as_string(hide_password=False), tuple(name for name, _r in report.invalid)
+
+    if session_databases.server is None:
+        url, invalid = once_per_run(tmp_path_factory, "imported-directory", build)
+    else:
+        url, invalid = build(tmp_path_factory.mktemp("imported"))
+    assert invalid == SHARED_BAD_EMAILS
+    return url
 
 
 @pytest.fixture
