@@ -141,7 +141,7 @@ def test_an_organiser_runs_a_campaign_to_the_print_file(
     # The join link the campaign's page shows is built from the configured public address.
     settings = live_app.config["DSAR_SETTINGS"]
     live_app.config["DSAR_SETTINGS"] = dataclasses.replace(settings, base_url=live_server)
-    _team, link = _create_team(instance_path, live_server, "Fair Data Leeds", "organiser@fair.example")
+    _team, link = _create_team(settings, live_server, "Fair Data Leeds", "organiser@fair.example")
     _join(page, audit, link, "Orla Organiser")
     join_link = _create_campaign(page, audit)
     campaign_url = page.url
