@@ -13,9 +13,10 @@ the same order whichever database holds them:
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
 from dsar.directory import ranking
@@ -38,37 +39,80 @@ class Candidate(NamedTuple):
     score: float  # the index's own text score: lower is better
 
 
-class FullTextSearchIndex:
+class FullTextSearchIndex(ABC):
+    """The search itself, shared; each backend (search_sqlite, search_postgresql) supplies
+    the SQL of its own index through the abstract methods below."""
+
     AND = " AND "
     OR = " OR "
 
+    # ------------------------------------------------------------ keeping the index
+
+    def rebuild(self, session: Session) -> None:
+        """Every organisation's row written afresh, then the vocabulary."""
+        session.flush()
+        session.execute(text("DELETE FROM org_search"))
+        rows = session.execute(
+            select(Organisation.id, Organisation.slug, Organisation.kind, Organisation.origin,
+                   Organisation.country, Organisation.record)
+        ).all()
+        if rows:
+            session.execute(self.insert, [self.row(*row) for row in rows])
+        self.rebuild_terms(session)
+
+    def update(self, session: Session, slug: str) -> None:
+        """One organisation's row written afresh (or removed), and its new words."""
+        session.flush()
+        org = session.scalar(select(Organisation).where(Organisation.slug == slug))
+        session.execute(text("DELETE FROM org_search WHERE slug = :slug"), {"slug": slug})
+        if org is None:
+            return
+        row = self.row(org.id, org.slug, org.kind, org.origin, org.country, org.record)
+        session.execute(self.insert, row)
+        self.add_terms(session, row)
+
     # ------------------------------------------------------------ the index's own SQL
 
+    insert: TextClause  # the INSERT of one org_search row, from ``row``'s dict
+
     @staticmethod
+    @abstractmethod
+    def row(org_id: int, slug: str, kind: str, origin: str, country: str, record: dict) -> dict:
+        """One organisation's org_search row."""
+
+    @abstractmethod
+    def rebuild_terms(self, session: Session) -> None:
+        """The vocabulary (org_search_term) rebuilt from every row."""
+
+    @abstractmethod
+    def add_terms(self, session: Session, row: dict) -> None:
+        """The words of one new or changed row added to the vocabulary."""
+
+    @staticmethod
+    @abstractmethod
     def phrase(word: str, prefix: bool = False) -> str:
         """One word (or a prefix) in the index's query syntax."""
-        raise NotImplementedError
 
+    @abstractmethod
     def filters(self, kind, country, category) -> tuple[list[str], dict]:
         """SQL conditions (and their parameters) for the search's filters."""
-        raise NotImplementedError
 
+    @abstractmethod
     def listing(self, session: Session, filters: list[str], params: dict, limit: int) -> list[int]:
         """The empty query: hand-maintained records first, then by name."""
-        raise NotImplementedError
 
+    @abstractmethod
     def candidates(self, session: Session, match: str, filters: list[str], params: dict) -> list[Candidate]:
         """At most CANDIDATES rows matching ``match``: hand-maintained records first (so they
         always compete, however many others share a common word), then by text score."""
-        raise NotImplementedError
 
+    @abstractmethod
     def known(self, session: Session, word: str, prefix: bool) -> bool:
         """Whether the index holds the word (or a word starting with it)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def near_terms(self, session: Session, word: str) -> list[str]:
         """Indexed words sharing the most trigrams with ``word`` (at most 80)."""
-        raise NotImplementedError
 
     # ------------------------------------------------------------ shared
 

@@ -15,13 +15,12 @@ the search itself (fulltext.py) is shared with SQLite, so both find and order al
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from dsar.directory import ranking
 from dsar.directory.fulltext import CANDIDATES, HAND_MAINTAINED, Candidate, FullTextSearchIndex
-from dsar.directory.models import Organisation
 
 # Kept identical to migration 0015 (tests/test_db.py compares create_all() with the migrations).
 DDL = (
@@ -80,26 +79,14 @@ class PostgresSearchIndex(FullTextSearchIndex):
         for statement in DDL:
             connection.exec_driver_sql(statement)
 
-    def rebuild(self, session: Session) -> None:
-        session.flush()
-        session.execute(text("DELETE FROM org_search"))
-        rows = session.execute(
-            select(Organisation.id, Organisation.slug, Organisation.kind, Organisation.origin,
-                   Organisation.country, Organisation.record)
-        ).all()
-        if rows:
-            session.execute(_INSERT, [_row(*row) for row in rows])
+    insert = _INSERT
+    row = staticmethod(_row)
+
+    def rebuild_terms(self, session: Session) -> None:
         session.execute(text("DELETE FROM org_search_term"))
         session.execute(text("INSERT INTO org_search_term (term) " + _VOCABULARY))
 
-    def update(self, session: Session, slug: str) -> None:
-        session.flush()
-        org = session.scalar(select(Organisation).where(Organisation.slug == slug))
-        session.execute(text("DELETE FROM org_search WHERE slug = :slug"), {"slug": slug})
-        if org is None:
-            return
-        row = _row(org.id, org.slug, org.kind, org.origin, org.country, org.record)
-        session.execute(_INSERT, row)
+    def add_terms(self, session: Session, row: dict) -> None:
         words = {w for key in ("name_words", "alias_words", "brand_words", "domain_words")
                  for w in row[key].split() if len(w) >= 3}
         if words:
