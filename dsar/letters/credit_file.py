@@ -10,23 +10,20 @@ translated, otherwise in English.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from dsar.letters.compose import (
     LetterBuilder,
     calendar_for,
     clean,
-    compose,
     date_formatter,
     environment,
-    person_contact,
     postal_parties,
     render_letter,
-    representative_context,
     writer_of,
 )
-from dsar.letters.followups import followup_locale
+from dsar.letters.followups import followup_locale, original_request_context
 from dsar.letters.model import Letter, LetterRequest, Recipient
 from dsar.requests.credit_chain import ChainStep, CreditFileState, period_end
 from dsar.requests.status import receipt_of
@@ -67,17 +64,8 @@ def _context(req: CreditFileRequest, locale: str, builder: LetterBuilder) -> dic
     def day(value: date | None) -> str:
         return fmt(value) if value else ""
 
-    person = original.person
     return {
-        "reference": original.reference,
-        "request_subject": compose(replace(original, locale=locale)).subject,
-        "letter_date": day(original.today),
-        "organisation": clean(original.recipient.name),
-        "org_address": ", ".join(clean(x) for x in original.recipient.address),
-        "org_email": clean(original.recipient.email),
-        "person_name": clean(person.name),
-        **person_contact(original),
-        "representative": representative_context(original.representative, fmt),
+        **original_request_context(original, locale, fmt),
         "corrections": [clean(c) for c in original.corrections if c.strip()],
         "notice_sent": day(chain.notice_sent),
         "answer_due": day(chain.answer_due),

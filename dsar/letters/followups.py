@@ -127,6 +127,23 @@ def followup_locale(preferred: str, *folders: str) -> str:
     return preferred if translated else "en"
 
 
+def original_request_context(original: LetterRequest, locale: str, fmt) -> dict:
+    """What every letter about an earlier request says of it: its reference, subject (in the
+    new letter's language) and date, the organisation, and who writes (the person, or their
+    representative with their reply address: compose.py)."""
+    return {
+        "reference": original.reference,
+        "request_subject": compose(replace(original, locale=locale)).subject,
+        "letter_date": fmt(original.today) if original.today else "",
+        "organisation": clean(original.recipient.name),
+        "org_address": ", ".join(clean(x) for x in original.recipient.address),
+        "org_email": clean(original.recipient.email),
+        "person_name": clean(original.person.name),
+        **person_contact(original),
+        "representative": representative_context(original.representative, fmt),
+    }
+
+
 def followup_context(req: FollowupRequest, locale: str, builder: LetterBuilder) -> dict:
     fmt = date_formatter(locale)
     facts, original = req.facts, req.request
@@ -134,23 +151,12 @@ def followup_context(req: FollowupRequest, locale: str, builder: LetterBuilder) 
     def day(value: date | None) -> str:
         return fmt(value) if value else ""
 
-    person = original.person
     return {
         "uk": original.jurisdiction == "uk",
         "eu": original.jurisdiction == "eu",
-        "reference": original.reference,
         "right": original.right,
         "recipients": [clean(name) for name in req.recipients if clean(name)],
-        # The original letter's subject, in the follow-up's language.
-        "request_subject": compose(replace(original, locale=locale)).subject,
-        "letter_date": day(original.today),
-        "organisation": clean(original.recipient.name),
-        "org_address": ", ".join(clean(x) for x in original.recipient.address),
-        "org_email": clean(original.recipient.email),
-        "person_name": clean(person.name),
-        # A representative's follow-ups: from them, with their reply address (compose.py).
-        **person_contact(original),
-        "representative": representative_context(original.representative, fmt),
+        **original_request_context(original, locale, fmt),
         "sent_on": day(facts.sent_on),
         "channel": facts.channel,
         "received_on": day(facts.received_on),
